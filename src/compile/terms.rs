@@ -1,0 +1,341 @@
+//! Atoms and the one automaton: literal terms and regexes of every list and
+//! condition, compiled together.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+use super::{MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS, pos};
+use crate::diagnostic::{Code, Diagnostic, Position};
+use crate::model::Spanned;
+use crate::normalize::{NormalizedText, fold_term};
+use crate::ruleset::SourceFile;
+
+/// Index of an atom: a named list, or the terms or regex of one condition.
+pub(crate) type AtomId = u32;
+
+/// One occurrence of an atom in a document, in original byte offsets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Hit {
+    pub atom: AtomId,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TermRef {
+    atom: AtomId,
+    /// Trailing `*`: the match may continue into the rest of a word.
+    inflect: bool,
+}
+
+/// Collects atoms while rules compile.
+#[derive(Default)]
+pub(crate) struct MatcherBuilder {
+    names: Vec<String>,
+    patterns: Vec<String>,
+    index: HashMap<String, usize>,
+    refs: Vec<Vec<TermRef>>,
+    regexes: Vec<(AtomId, String)>,
+    terms: usize,
+    limit_reported: bool,
+}
+
+impl MatcherBuilder {
+    /// A new atom named `name` (a list name, or a description of an inline
+    /// condition).
+    pub fn add_atom(&mut self, name: &str) -> AtomId {
+        self.names.push(name.to_owned());
+        AtomId::try_from(self.names.len() - 1).unwrap_or(AtomId::MAX)
+    }
+
+    /// Adds a literal term to `atom`.
+    pub fn add_term(
+        &mut self,
+        atom: AtomId,
+        source: &SourceFile,
+        term: &Spanned<String>,
+        rule: Option<&str>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        self.terms += 1;
+        if self.terms > MAX_TERMS {
+            if !self.limit_reported {
+                self.limit_reported = true;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::LimitExceeded,
+                        pos(source, term),
+                        format!("more than {MAX_TERMS} terms in the rule set"),
+                    )
+                    .with_rule(rule),
+                );
+            }
+            return;
+        }
+        let raw = term.value.trim();
+        let (body, inflect) = match raw.strip_suffix('*') {
+            Some(b) => (b, true),
+            None => (raw, false),
+        };
+        let folded = fold_term(body);
+        if body.contains('*') {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidTerm,
+                    pos(source, term),
+                    format!("`*` is only allowed at the end of a term: `{raw}`"),
+                )
+                .with_rule(rule)
+                .with_hint("use a `regex:` condition for other wildcards"),
+            );
+            return;
+        }
+        if !folded.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::InvalidTerm,
+                    pos(source, term),
+                    format!("term `{raw}` has no letter or digit to match"),
+                )
+                .with_rule(rule)
+                .with_hint("remove the empty term"),
+            );
+            return;
+        }
+        let idx = *self.index.entry(folded.clone()).or_insert_with(|| {
+            self.patterns.push(folded);
+            self.refs.push(Vec::new());
+            self.patterns.len() - 1
+        });
+        let refs = &mut self.refs[idx];
+        if !refs.iter().any(|r| r.atom == atom && r.inflect == inflect) {
+            refs.push(TermRef { atom, inflect });
+        }
+    }
+
+    /// Adds a regular expression to `atom`, checking that it compiles and
+    /// warning when it has no literal to search for first.
+    pub fn add_regex(
+        &mut self,
+        atom: AtomId,
+        source: &SourceFile,
+        pattern: &Spanned<String>,
+        rule: Option<&str>,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let here = pos(source, pattern);
+        if self.regexes.len() >= MAX_REGEXES {
+            if !self.limit_reported {
+                self.limit_reported = true;
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::LimitExceeded,
+                        here,
+                        format!("more than {MAX_REGEXES} regular expressions in the rule set"),
+                    )
+                    .with_rule(rule),
+                );
+            }
+            return;
+        }
+        match compile_regex(&pattern.value) {
+            Err(e) => {
+                let (code, hint) = if e.contains("size limit") {
+                    (
+                        Code::LimitExceeded,
+                        "the pattern compiles to too large an automaton; bound its repetitions or split it",
+                    )
+                } else {
+                    (
+                        Code::InvalidRegex,
+                        "patterns use Rust `regex` syntax: https://docs.rs/regex/latest/regex/#syntax",
+                    )
+                };
+                diagnostics.push(
+                    Diagnostic::new(code, here, format!("invalid regex: {}", one_line(&e)))
+                        .with_rule(rule)
+                        .with_hint(hint),
+                );
+            }
+            Ok(_) => {
+                if is_slow(&pattern.value) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::SlowPattern,
+                            here,
+                            format!("regex `{}` has no literal of two or more characters to search for first, so it runs over every byte of every document", pattern.value),
+                        )
+                        .with_rule(rule)
+                        .with_hint("start or end the pattern with a fixed word, or use `terms:`"),
+                    );
+                }
+                self.regexes.push((atom, pattern.value.clone()));
+            }
+        }
+    }
+
+    /// Number of atoms so far.
+    pub fn atom_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Builds the automaton and the regex set.
+    pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            let built = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.patterns)
+                .or_else(|_| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&self.patterns)
+                });
+            match built {
+                Ok(ac) => Some(ac),
+                Err(e) => {
+                    diagnostics.push(Diagnostic::new(
+                        Code::LimitExceeded,
+                        Position::file_start(std::path::Path::new("<rule set>")),
+                        format!("the term automaton cannot be built: {e}"),
+                    ));
+                    return None;
+                }
+            }
+        };
+        let compiled: Vec<(AtomId, Regex)> = self
+            .regexes
+            .iter()
+            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
+            .collect();
+        let set = if compiled.is_empty() {
+            None
+        } else {
+            RegexSetBuilder::new(self.regexes.iter().map(|(_, p)| p))
+                .case_insensitive(true)
+                .size_limit(MAX_REGEX_SIZE * 8)
+                .build()
+                .ok()
+        };
+        Some(Matcher {
+            names: self.names,
+            patterns: self.patterns,
+            ac,
+            refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
+            set,
+            regexes: compiled,
+        })
+    }
+}
+
+fn compile_regex(p: &str) -> Result<Regex, String> {
+    RegexBuilder::new(p)
+        .case_insensitive(true)
+        .size_limit(MAX_REGEX_SIZE)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether neither the start nor the end of the pattern gives a literal of
+/// two or more bytes that a search could look for first.
+fn is_slow(pattern: &str) -> bool {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let good = |kind| {
+        let seq = Extractor::new().kind(kind).extract(&hir);
+        seq.min_literal_len().is_some_and(|n| n >= 2)
+    };
+    !good(ExtractKind::Prefix) && !good(ExtractKind::Suffix)
+}
+
+/// All terms and regexes of a rule set, ready to find hits in documents.
+pub(crate) struct Matcher {
+    names: Vec<String>,
+    patterns: Vec<String>,
+    ac: Option<AhoCorasick>,
+    refs: Vec<Box<[TermRef]>>,
+    set: Option<RegexSet>,
+    regexes: Vec<(AtomId, Regex)>,
+}
+
+impl Matcher {
+    /// The name of an atom (its list name, or a description).
+    pub fn atom_name(&self, atom: AtomId) -> &str {
+        self.names.get(atom as usize).map_or("?", String::as_str)
+    }
+
+    /// Number of distinct literal patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// Number of regular expressions.
+    pub fn regex_count(&self) -> usize {
+        self.regexes.len()
+    }
+
+    /// Appends every hit in `original` (folded as `norm`) to `out`.
+    pub fn find(&self, original: &str, norm: &NormalizedText, out: &mut Vec<Hit>) {
+        if let Some(ac) = &self.ac {
+            let text = norm.as_str().as_bytes();
+            for m in ac.find_overlapping_iter(text) {
+                let (s, e) = (m.start(), m.end());
+                let left_ok = s == 0 || !is_word(text[s - 1]) || !is_word(text[s]);
+                if !left_ok {
+                    continue;
+                }
+                let right_word = e < text.len() && is_word(text[e]) && is_word(text[e - 1]);
+                let mut span = None;
+                for r in self.refs[m.pattern().as_usize()].iter() {
+                    if right_word && !r.inflect {
+                        continue;
+                    }
+                    let range = span
+                        .get_or_insert_with(|| norm.original_range(s..e))
+                        .clone();
+                    out.push(Hit {
+                        atom: r.atom,
+                        start: range.start,
+                        end: range.end,
+                    });
+                }
+            }
+        }
+        if let Some(set) = &self.set {
+            for i in set.matches(original).iter() {
+                let (atom, re) = &self.regexes[i];
+                for m in re.find_iter(original) {
+                    if !m.is_empty() {
+                        out.push(Hit {
+                            atom: *atom,
+                            start: m.start(),
+                            end: m.end(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}

@@ -1,0 +1,441 @@
+//! The compiled rule set: load, compile once, scan many documents.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::compile::{self, AtomId, Cond, Matcher, ParsedFile};
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::finding::Finding;
+use crate::model::{Citation, Severity};
+use crate::scan;
+use crate::segment::Scope;
+
+/// A rule file's path and text, kept for error messages.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as given (bundled files are named `rules/un-dprk/...`).
+    pub path: PathBuf,
+    /// The file's text.
+    pub text: String,
+}
+
+/// What a rule is, for reports and listings.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RuleInfo {
+    /// Stable dotted id.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// Category.
+    pub category: String,
+    /// Severity.
+    pub severity: Severity,
+    /// What is prohibited and what the rule looks for.
+    pub description: String,
+    /// Legal basis.
+    pub citations: Vec<Citation>,
+    /// When the measure took effect.
+    pub effective: Option<String>,
+    /// Further reading.
+    pub references: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Default scope of the rule's conditions.
+    pub scope: Scope,
+    /// The file that defines the rule.
+    pub file: PathBuf,
+    /// The line of its `id`.
+    pub line: usize,
+}
+
+/// A condition that weakens a finding.
+#[derive(Debug, Clone)]
+pub(crate) struct Downgrade {
+    pub when: Cond,
+    pub note: String,
+    pub factor: f64,
+}
+
+/// A rule's inline examples with their positions.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Examples {
+    pub should_match: Vec<(String, diagnostic::Position)>,
+    pub should_not_match: Vec<(String, diagnostic::Position)>,
+}
+
+/// A rule ready to run.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledRule {
+    pub info: Arc<RuleInfo>,
+    pub cond: Cond,
+    pub unless: Option<Cond>,
+    pub downgrades: Vec<Downgrade>,
+    /// Atoms whose hits can make the rule fire.
+    pub triggers: Vec<AtomId>,
+    pub examples: Examples,
+}
+
+/// An inline example that does not give the result its rule claims.
+#[derive(Debug, Clone)]
+pub struct ExampleFailure {
+    /// The rule.
+    pub rule: String,
+    /// The example text.
+    pub text: String,
+    /// Whether the example was listed under `match` (true) or `no_match`.
+    pub expected_match: bool,
+    /// Where the example is written.
+    pub position: diagnostic::Position,
+    /// Why: which terms matched and which conditions held.
+    pub explanation: String,
+}
+
+impl ExampleFailure {
+    /// The failure as a located problem (code E010).
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let what = if self.expected_match {
+            "example under `match` is not flagged"
+        } else {
+            "example under `no_match` is flagged"
+        };
+        Diagnostic::new(Code::ExampleFailed, self.position.clone(), what)
+            .with_rule(Some(&self.rule))
+            .with_hint(self.explanation.clone())
+    }
+}
+
+/// Rule files that could not be loaded: every problem found, with the texts
+/// needed to show them.
+#[derive(Debug, thiserror::Error)]
+pub struct LoadError {
+    /// Every problem (errors, and the warnings found along the way).
+    pub diagnostics: Vec<Diagnostic>,
+    sources: Vec<Arc<SourceFile>>,
+}
+
+impl LoadError {
+    /// Renders the problems as annotated snippets of the rule files.
+    pub fn render(&self, color: bool) -> String {
+        render_with(&self.diagnostics, &self.sources, color)
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        writeln!(f, "{errors} error(s) in rule files")?;
+        for d in &self.diagnostics {
+            writeln!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+fn render_with(diagnostics: &[Diagnostic], sources: &[Arc<SourceFile>], color: bool) -> String {
+    diagnostic::render(
+        diagnostics,
+        |p: &Path| {
+            sources
+                .iter()
+                .find(|s| s.path == p)
+                .map(|s| s.text.as_str())
+        },
+        color,
+    )
+}
+
+/// Collects rule files, then compiles them into a [`RuleSet`].
+///
+/// ```
+/// use sanctions_check::RuleSetBuilder;
+/// let yaml = r#"
+/// rules:
+///   - id: demo.fuel
+///     title: Fuel to Ruritania
+///     category: petroleum
+///     severity: high
+///     citations: [{ instrument: "Demo Act 2024", paragraph: "3", verified: true }]
+///     match:
+///       all:
+///         - terms: [Ruritania*]
+///         - terms: [diesel, fuel oil]
+/// "#;
+/// let rules = RuleSetBuilder::new().add_source("demo.yaml", yaml).build().unwrap();
+/// let findings = rules.scan_text("The tanker sold diesel to Ruritanian buyers.");
+/// assert_eq!(findings[0].rule, "demo.fuel");
+/// ```
+#[derive(Default)]
+pub struct RuleSetBuilder {
+    files: Vec<ParsedFile>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl RuleSetBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the bundled UN DPRK pack.
+    pub fn add_builtin(mut self) -> Self {
+        for (name, text) in crate::builtin::FILES {
+            self = self.add_source(*name, *text);
+        }
+        self
+    }
+
+    /// Adds a rule file, or every `.yaml`/`.yml` file under a folder (in path
+    /// order).
+    pub fn add_path(mut self, path: impl AsRef<Path>) -> Self {
+        let path = path.as_ref();
+        if path.is_dir() {
+            let mut found = Vec::new();
+            collect_yaml(path, &mut found, &mut self.diagnostics, 0);
+            found.sort();
+            for f in found {
+                self = self.add_file(&f);
+            }
+            self
+        } else {
+            self.add_file(path)
+        }
+    }
+
+    fn add_file(mut self, path: &Path) -> Self {
+        match compile::read_source(path) {
+            Ok(source) => self.add_parsed(source),
+            Err(d) => {
+                self.diagnostics.push(*d);
+                self
+            }
+        }
+    }
+
+    /// Adds a rule file given as text; `name` is used in messages.
+    pub fn add_source(self, name: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        self.add_parsed(SourceFile {
+            path: name.into(),
+            text: text.into(),
+        })
+    }
+
+    fn add_parsed(mut self, source: SourceFile) -> Self {
+        let source = Arc::new(source);
+        if self.files.iter().any(|f| f.source.path == source.path) {
+            return self;
+        }
+        match compile::parse_file(source.clone()) {
+            Ok(f) => self.files.push(f),
+            Err(d) => {
+                self.diagnostics.push(*d);
+                // Keep the text so the error can be shown with its snippet.
+                self.files.push(ParsedFile {
+                    source,
+                    file: Default::default(),
+                });
+            }
+        }
+        self
+    }
+
+    /// Validates and compiles everything added.
+    pub fn build(self) -> Result<RuleSet, LoadError> {
+        let sources: Vec<Arc<SourceFile>> = self.files.iter().map(|f| f.source.clone()).collect();
+        compile::compile(self.files, self.diagnostics).map_err(|diagnostics| LoadError {
+            diagnostics,
+            sources,
+        })
+    }
+}
+
+/// Folders nest at most this deep when looking for rule files.
+const MAX_RULE_DIR_DEPTH: usize = 16;
+
+fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>, depth: usize) {
+    if depth > MAX_RULE_DIR_DEPTH {
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            diags.push(*compile::io_error(dir, &e));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        let p = entry.path();
+        let Ok(ft) = entry.file_type() else { continue };
+        if ft.is_dir() {
+            collect_yaml(&p, out, diags, depth + 1);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")) {
+            out.push(p);
+        }
+    }
+}
+
+/// Compiled rules: immutable, `Send + Sync`, shared by any number of scans
+/// and threads.
+///
+/// ```
+/// use sanctions_check::RuleSet;
+/// let rules = RuleSet::builtin().expect("the bundled pack compiles");
+/// let findings = rules.scan_text("Weather in Oslo was mild on Tuesday.");
+/// assert!(findings.is_empty());
+/// ```
+pub struct RuleSet {
+    rules: Vec<CompiledRule>,
+    matcher: Matcher,
+    atom_rules: Vec<Vec<usize>>,
+    warnings: Vec<Diagnostic>,
+    sources: Vec<Arc<SourceFile>>,
+}
+
+impl fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuleSet")
+            .field("rules", &self.rules.len())
+            .field("patterns", &self.matcher.pattern_count())
+            .field("regexes", &self.matcher.regex_count())
+            .finish()
+    }
+}
+
+impl RuleSet {
+    pub(crate) fn new(
+        rules: Vec<CompiledRule>,
+        matcher: Matcher,
+        warnings: Vec<Diagnostic>,
+        sources: Vec<Arc<SourceFile>>,
+    ) -> Self {
+        let atoms = rules
+            .iter()
+            .flat_map(|r| r.triggers.iter().copied())
+            .max()
+            .map_or(0, |m| m as usize + 1);
+        let mut atom_rules = vec![Vec::new(); atoms];
+        for (i, r) in rules.iter().enumerate() {
+            for &a in &r.triggers {
+                atom_rules[a as usize].push(i);
+            }
+        }
+        RuleSet {
+            rules,
+            matcher,
+            atom_rules,
+            warnings,
+            sources,
+        }
+    }
+
+    /// The bundled UN DPRK pack.
+    pub fn builtin() -> Result<RuleSet, LoadError> {
+        RuleSetBuilder::new().add_builtin().build()
+    }
+
+    /// Rule files and folders of rule files.
+    pub fn from_paths<P: AsRef<Path>>(paths: &[P]) -> Result<RuleSet, LoadError> {
+        paths
+            .iter()
+            .fold(RuleSetBuilder::new(), |b, p| b.add_path(p))
+            .build()
+    }
+
+    /// One rule file given as text.
+    pub fn from_yaml(name: &str, text: &str) -> Result<RuleSet, LoadError> {
+        RuleSetBuilder::new().add_source(name, text).build()
+    }
+
+    /// Scans a text with every rule; findings come in text order.
+    pub fn scan_text(&self, text: &str) -> Vec<Finding> {
+        scan::scan(self, text, None)
+    }
+
+    /// The rules, in load order.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &RuleInfo> {
+        self.rules.iter().map(|r| r.info.as_ref())
+    }
+
+    /// Warnings found while compiling (unused lists, slow patterns, ...).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// Renders problems (such as [`RuleSet::warnings`] or example failures)
+    /// as annotated snippets of the rule files.
+    pub fn render_diagnostics(&self, diagnostics: &[Diagnostic], color: bool) -> String {
+        render_with(diagnostics, &self.sources, color)
+    }
+
+    /// Number of distinct literal patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.matcher.pattern_count()
+    }
+
+    /// Runs every rule's inline examples; returns those that fail.
+    pub fn check_examples(&self) -> Vec<ExampleFailure> {
+        let mut out = Vec::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            let cases = r
+                .examples
+                .should_match
+                .iter()
+                .map(|e| (e, true))
+                .chain(r.examples.should_not_match.iter().map(|e| (e, false)));
+            for ((text, position), expected) in cases {
+                let flagged = !scan::scan(self, text, Some(i)).is_empty();
+                if flagged != expected {
+                    out.push(ExampleFailure {
+                        rule: r.info.id.clone(),
+                        text: text.clone(),
+                        expected_match: expected,
+                        position: position.clone(),
+                        explanation: crate::explain::explain(self, &r.info.id, text)
+                            .map(|e| e.summary())
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// Number of inline examples across all rules.
+    pub fn example_count(&self) -> usize {
+        self.rules
+            .iter()
+            .map(|r| r.examples.should_match.len() + r.examples.should_not_match.len())
+            .sum()
+    }
+
+    pub(crate) fn matcher(&self) -> &Matcher {
+        &self.matcher
+    }
+
+    pub(crate) fn rules_of_atom(&self, atom: AtomId) -> &[usize] {
+        self.atom_rules
+            .get(atom as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub(crate) fn compiled(&self, i: usize) -> Option<&CompiledRule> {
+        self.rules.get(i)
+    }
+
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.info.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn rule_set_is_send_and_sync() {
+        assert_send_sync::<RuleSet>();
+    }
+}

@@ -1,0 +1,347 @@
+//! The scanning engine: fold once, run the automaton once, evaluate only the
+//! rules whose terms were hit, only in the scope units around the hits.
+
+use std::ops::Range;
+
+use crate::compile::Hit;
+use crate::compile::{AtomId, Cond};
+use crate::finding::{Evidence, Finding, LineIndex, fingerprint};
+use crate::normalize::NormalizedText;
+use crate::ruleset::{CompiledRule, RuleSet};
+use crate::segment::{Scope, Segments};
+
+/// Longest excerpt, in bytes, on each side of a finding.
+const EXCERPT_CONTEXT: usize = 200;
+
+/// Hits of one document, grouped by atom.
+pub(crate) struct Hits {
+    hits: Vec<Hit>,
+}
+
+impl Hits {
+    /// Finds every hit of `set` in `text`.
+    pub fn find(set: &RuleSet, text: &str) -> Hits {
+        let norm = NormalizedText::new(text);
+        let mut hits = Vec::new();
+        set.matcher().find(text, &norm, &mut hits);
+        hits.sort_unstable();
+        hits.dedup();
+        Hits { hits }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hits.is_empty()
+    }
+
+    /// All hits of `atom`, by start.
+    pub fn of(&self, atom: AtomId) -> &[Hit] {
+        let lo = self.hits.partition_point(|h| h.atom < atom);
+        let hi = self.hits.partition_point(|h| h.atom <= atom);
+        &self.hits[lo..hi]
+    }
+
+    /// Hits of `atom` that start inside `unit`.
+    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> &[Hit] {
+        let all = self.of(atom);
+        let lo = all.partition_point(|h| h.start < unit.start);
+        let hi = all.partition_point(|h| h.start < unit.end);
+        &all[lo..hi.max(lo)]
+    }
+
+    /// Distinct atoms that were hit.
+    pub fn atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
+        let mut last = None;
+        self.hits.iter().filter_map(move |h| {
+            (last != Some(h.atom)).then(|| {
+                last = Some(h.atom);
+                h.atom
+            })
+        })
+    }
+}
+
+/// Evaluates conditions over one document.
+pub(crate) struct Evaluator<'a> {
+    pub set: &'a RuleSet,
+    pub text: &'a str,
+    pub hits: &'a Hits,
+    pub segs: Segments<'a>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(set: &'a RuleSet, text: &'a str, hits: &'a Hits) -> Self {
+        Evaluator {
+            set,
+            text,
+            hits,
+            segs: Segments::new(text),
+        }
+    }
+
+    /// Whether `cond` holds in `unit`.
+    pub fn holds(&self, cond: &Cond, unit: &Range<usize>) -> bool {
+        match cond {
+            Cond::Atom(a) => !self.hits.within(*a, unit).is_empty(),
+            Cond::All(c) => c.iter().all(|c| self.holds(c, unit)),
+            Cond::Any(c) => c.iter().any(|c| self.holds(c, unit)),
+            Cond::Not(c) => !self.holds(c, unit),
+            Cond::AtLeast(n, c) => c.iter().filter(|c| self.holds(c, unit)).count() >= *n,
+            Cond::Scoped(scope, c) => self.scoped_unit(*scope, c, unit).is_some(),
+        }
+    }
+
+    /// For a condition with its own scope: the unit of that scope, related to
+    /// `unit`, in which it holds. A wider scope is the unit containing
+    /// `unit`; a narrower one is any unit inside `unit`; `N words` is a
+    /// window around any hit of the condition's terms inside `unit`.
+    fn scoped_unit(&self, scope: Scope, cond: &Cond, unit: &Range<usize>) -> Option<Range<usize>> {
+        if let Scope::Words(n) = scope {
+            let mut atoms = Vec::new();
+            cond.positive_atoms(&mut atoms);
+            return atoms.iter().find_map(|a| {
+                self.hits.within(*a, unit).iter().find_map(|h| {
+                    let w = self.segs.word_window(h.start..h.end, n);
+                    self.holds(cond, &w).then_some(w)
+                })
+            });
+        }
+        let outer = self.segs.unit_at(scope, unit.start);
+        if outer.start <= unit.start && outer.end >= unit.end {
+            return self.holds(cond, &outer).then_some(outer);
+        }
+        self.segs
+            .units_within(scope, unit.clone())
+            .into_iter()
+            .find(|u| self.holds(cond, u))
+    }
+
+    /// Collects the hits that make `cond` hold in `unit` (call only when it
+    /// holds). Hits from a unit wider than `focus` are limited to the one
+    /// nearest to it.
+    pub fn gather(
+        &self,
+        cond: &Cond,
+        unit: &Range<usize>,
+        focus: &Range<usize>,
+        out: &mut Vec<Hit>,
+    ) {
+        match cond {
+            Cond::Atom(a) => {
+                let hits = self.hits.within(*a, unit);
+                if unit.start >= focus.start && unit.end <= focus.end {
+                    out.extend_from_slice(hits);
+                } else if let Some(h) = hits.iter().min_by_key(|h| distance(h, focus)) {
+                    out.push(*h);
+                }
+            }
+            Cond::All(c) => c.iter().for_each(|c| self.gather(c, unit, focus, out)),
+            Cond::Any(c) | Cond::AtLeast(_, c) => {
+                for c in c {
+                    if self.holds(c, unit) {
+                        self.gather(c, unit, focus, out);
+                    }
+                }
+            }
+            Cond::Not(_) => {}
+            Cond::Scoped(scope, c) => {
+                if let Some(u) = self.scoped_unit(*scope, c, unit) {
+                    self.gather(c, &u, focus, out);
+                }
+            }
+        }
+    }
+
+    /// The units in which a rule is evaluated: those of its scope around the
+    /// hits of the atoms that can make it fire.
+    pub fn candidate_units(&self, rule: &CompiledRule) -> Vec<Range<usize>> {
+        let scope = rule.info.scope;
+        let mut units: Vec<Range<usize>> = Vec::new();
+        for &a in &rule.triggers {
+            for h in self.hits.of(a) {
+                units.push(match scope {
+                    Scope::Words(n) => self.segs.word_window(h.start..h.end, n),
+                    s => self.segs.unit_at(s, h.start),
+                });
+            }
+        }
+        units.sort_by_key(|u| (u.start, u.end));
+        units.dedup();
+        units
+    }
+
+    /// Findings of one rule (before fingerprints), merged where they overlap.
+    pub fn rule_findings(&self, rule: &CompiledRule, lines: &LineIndex) -> Vec<Finding> {
+        let mut out: Vec<(Range<usize>, Vec<Hit>, Range<usize>)> = Vec::new();
+        for unit in self.candidate_units(rule) {
+            if !self.holds(&rule.cond, &unit) {
+                continue;
+            }
+            if rule.unless.as_ref().is_some_and(|u| self.holds(u, &unit)) {
+                continue;
+            }
+            let mut hits = Vec::new();
+            self.gather(&rule.cond, &unit, &unit, &mut hits);
+            hits.sort_unstable_by_key(|h| (h.start, h.end, h.atom));
+            hits.dedup();
+            let inside: Vec<&Hit> = hits
+                .iter()
+                .filter(|h| h.start >= unit.start && h.end <= unit.end)
+                .collect();
+            let span = match (inside.first(), inside.iter().map(|h| h.end).max()) {
+                (Some(f), Some(end)) => f.start..end,
+                _ => trim(self.text, unit.clone()),
+            };
+            match out.last_mut() {
+                Some((s, h, u)) if span.start < s.end => {
+                    s.end = s.end.max(span.end);
+                    u.end = u.end.max(unit.end);
+                    h.extend(hits);
+                    h.sort_unstable_by_key(|h| (h.start, h.end, h.atom));
+                    h.dedup();
+                }
+                _ => out.push((span, hits, unit)),
+            }
+        }
+        out.into_iter()
+            .map(|(span, hits, unit)| self.finding(rule, span, &hits, &unit, lines))
+            .collect()
+    }
+
+    fn finding(
+        &self,
+        rule: &CompiledRule,
+        span: Range<usize>,
+        hits: &[Hit],
+        unit: &Range<usize>,
+        lines: &LineIndex,
+    ) -> Finding {
+        let info = &rule.info;
+        let ranges: Vec<Range<usize>> = hits.iter().map(|h| h.start..h.end).collect();
+        let proximity = self.segs.proximity(&ranges);
+        let mut confidence = match proximity {
+            Scope::Sentence | Scope::Words(_) => 1.0,
+            Scope::Paragraph => 0.7,
+            Scope::Document => 0.4,
+        };
+        let mut notes = Vec::new();
+        for d in &rule.downgrades {
+            if self.holds(&d.when, unit) {
+                confidence *= d.factor;
+                notes.push(d.note.clone());
+            }
+        }
+        let (line, column) = lines.locate(self.text, span.start);
+        let (excerpt_start, excerpt) = self.excerpt(&span);
+        let evidence = hits
+            .iter()
+            .map(|h| Evidence {
+                text: self.text[h.start..h.end].to_owned(),
+                list: self.set.matcher().atom_name(h.atom).to_owned(),
+                start: h.start,
+                end: h.end,
+            })
+            .collect();
+        Finding {
+            rule: info.id.clone(),
+            title: info.title.clone(),
+            category: info.category.clone(),
+            severity: info.severity,
+            citations: info.citations.clone(),
+            effective: info.effective.clone(),
+            start: span.start,
+            end: span.end,
+            line,
+            column,
+            excerpt,
+            excerpt_start,
+            evidence,
+            proximity: proximity.name(),
+            confidence: (confidence * 100.0).round() / 100.0,
+            notes,
+            fingerprint: String::new(),
+        }
+    }
+
+    /// The sentence around `span` (widened to hold it), at most
+    /// [`EXCERPT_CONTEXT`] bytes on each side, trimmed.
+    fn excerpt(&self, span: &Range<usize>) -> (usize, String) {
+        let s = self.segs.unit_at(Scope::Sentence, span.start);
+        let e = self
+            .segs
+            .unit_at(Scope::Sentence, span.end.saturating_sub(1).max(span.start));
+        let mut lo = s
+            .start
+            .min(span.start)
+            .max(span.start.saturating_sub(EXCERPT_CONTEXT));
+        let mut hi = e
+            .end
+            .max(span.end)
+            .min(span.end + EXCERPT_CONTEXT)
+            .min(self.text.len());
+        while !self.text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        while !self.text.is_char_boundary(hi) {
+            hi -= 1;
+        }
+        let r = trim(self.text, lo.min(span.start)..hi.max(span.end));
+        (r.start, self.text[r].to_owned())
+    }
+}
+
+fn distance(h: &Hit, focus: &Range<usize>) -> usize {
+    if h.end <= focus.start {
+        focus.start - h.end
+    } else {
+        h.start.saturating_sub(focus.end)
+    }
+}
+
+/// `range` without leading and trailing whitespace.
+fn trim(text: &str, range: Range<usize>) -> Range<usize> {
+    let s = &text[range.clone()];
+    let start = range.start + (s.len() - s.trim_start().len());
+    let end = range.end - (s.len() - s.trim_end().len());
+    start..end.max(start)
+}
+
+/// Scans `text` with every rule of `set` (or only rule index `only`).
+pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Finding> {
+    let hits = Hits::find(set, text);
+    if hits.is_empty() {
+        return Vec::new();
+    }
+    let mut rules: Vec<usize> = match only {
+        Some(i) => vec![i],
+        None => hits
+            .atoms()
+            .flat_map(|a| set.rules_of_atom(a).iter().copied())
+            .collect(),
+    };
+    rules.sort_unstable();
+    rules.dedup();
+    let eval = Evaluator::new(set, text, &hits);
+    let lines = LineIndex::new(text);
+    let mut findings: Vec<Finding> = rules
+        .into_iter()
+        .filter_map(|i| set.compiled(i))
+        .flat_map(|r| eval.rule_findings(r, &lines))
+        .collect();
+    findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+    assign_fingerprints(&mut findings);
+    findings
+}
+
+fn assign_fingerprints(findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings {
+        let base = fingerprint(&f.rule, &f.evidence, 0);
+        let n = seen.entry(base.clone()).or_insert(0);
+        f.fingerprint = if *n == 0 {
+            base
+        } else {
+            fingerprint(&f.rule, &f.evidence, *n)
+        };
+        *n += 1;
+    }
+}

@@ -1,0 +1,116 @@
+//! Every call into the YAML library lives here, so the back end stays
+//! swappable.
+//!
+//! Rule files are read with `serde-saphyr`: it keeps the serde-derive model,
+//! reports the position of every value ([`Spanned`](crate::model::Spanned)),
+//! rejects duplicate keys, and enforces budgets against alias bombs and deep
+//! nesting. The limits are explicit constants below.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::{Budget, Location, Options};
+
+use crate::diagnostic::{Code, Diagnostic, Position};
+
+/// Largest rule file accepted, in bytes (4 MiB): the bundled pack is about
+/// 100 KiB, so this leaves room for big name lists without letting a stray
+/// multi-gigabyte file be parsed as YAML.
+pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
+/// Deepest nesting of YAML collections. Conditions nest about three levels per
+/// logical level, so this allows roughly 15 logical levels.
+pub const MAX_YAML_DEPTH: usize = 48;
+/// Most YAML nodes in one file (a node per term, condition, key...).
+pub const MAX_YAML_NODES: usize = 500_000;
+/// Most alias uses in one file: aliases are legitimate for sharing but are
+/// how "billion laughs" bombs expand.
+pub const MAX_YAML_ALIASES: usize = 1_000;
+
+fn options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_YAML_DEPTH;
+    budget.max_nodes = MAX_YAML_NODES;
+    budget.max_aliases = MAX_YAML_ALIASES;
+    budget.max_total_scalar_bytes = MAX_RULE_FILE_BYTES * 2;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options
+}
+
+/// Parses a YAML document of type `T`, or returns the problem located in
+/// `file`.
+pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Box<Diagnostic>> {
+    if text.len() > MAX_RULE_FILE_BYTES {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                Position::file_start(file),
+                format!(
+                    "file is {} bytes, more than the limit of {MAX_RULE_FILE_BYTES} bytes for a rule file",
+                    text.len()
+                ),
+            )
+            .with_hint("split large term lists over several files"),
+        ));
+    }
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        let position = e
+            .location()
+            .map(|l| position(file, text, &l))
+            .unwrap_or_else(|| Position::file_start(file));
+        let message = first_line(&e.without_snippet().to_string());
+        let hint = hint_for(&message);
+        let mut d = Diagnostic::new(Code::Syntax, position, message);
+        if let Some(h) = hint {
+            d = d.with_hint(h);
+        }
+        Box::new(d)
+    })
+}
+
+/// Converts a YAML location into our position (1-based line and column, and
+/// the byte range when the parser knows it).
+pub fn position(file: &Path, text: &str, loc: &Location) -> Position {
+    let line = usize::try_from(loc.line()).unwrap_or(1).max(1);
+    let column = usize::try_from(loc.column()).unwrap_or(1).max(1);
+    let span = loc.span();
+    let bytes = match (span.byte_offset(), span.byte_len()) {
+        (Some(o), Some(l)) => usize::try_from(o)
+            .ok()
+            .zip(usize::try_from(l).ok())
+            .map(|(o, l)| o..o + l),
+        _ => crate::diagnostic::offset_of(text, line, column).map(|o| o..o),
+    };
+    Position {
+        file: file.to_owned(),
+        line,
+        column,
+        bytes,
+    }
+}
+
+fn first_line(message: &str) -> String {
+    let line = message.lines().next().unwrap_or(message).trim();
+    // "line 7 column 5: unknown field" -> "unknown field"
+    match line.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+        _ => line.to_owned(),
+    }
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if message.contains("unknown field") {
+        Some("check the spelling; rules/README.md lists every key".into())
+    } else if message.contains("unknown variant") {
+        Some("severity is one of info, low, medium, high, critical".into())
+    } else if message.contains("budget") {
+        Some(
+            "the file nests too deeply or expands too many aliases; see the limits in README"
+                .into(),
+        )
+    } else if message.contains("duplicate") {
+        Some("each key may appear once in a mapping".into())
+    } else {
+        None
+    }
+}
