@@ -28,6 +28,7 @@
 mod builtin;
 mod compile;
 pub mod diagnostic;
+pub mod document;
 pub mod explain;
 mod finding;
 pub mod model;

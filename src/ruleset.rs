@@ -48,6 +48,10 @@ pub struct RuleInfo {
     pub file: PathBuf,
     /// The line of its `id`.
     pub line: usize,
+    /// Number of inline examples that must match.
+    pub match_examples: usize,
+    /// Number of inline examples that must not match.
+    pub no_match_examples: usize,
 }
 
 /// A condition that weakens a finding.

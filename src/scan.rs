@@ -52,10 +52,11 @@ impl Hits {
     pub fn atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
         let mut last = None;
         self.hits.iter().filter_map(move |h| {
-            (last != Some(h.atom)).then(|| {
-                last = Some(h.atom);
-                h.atom
-            })
+            if last == Some(h.atom) {
+                return None;
+            }
+            last = Some(h.atom);
+            Some(h.atom)
         })
     }
 }
@@ -221,7 +222,7 @@ impl<'a> Evaluator<'a> {
         let mut confidence = match proximity {
             Scope::Sentence | Scope::Words(_) => 1.0,
             Scope::Paragraph => 0.7,
-            Scope::Document => 0.4,
+            Scope::Document => 0.5,
         };
         let mut notes = Vec::new();
         for d in &rule.downgrades {

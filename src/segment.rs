@@ -119,7 +119,7 @@ impl<'a> Segments<'a> {
     /// around hits by the caller).
     pub fn units_within(&self, scope: Scope, range: Range<usize>) -> Vec<Range<usize>> {
         match scope {
-            Scope::Document => vec![0..self.text.len()],
+            Scope::Document => std::iter::once(0..self.text.len()).collect(),
             Scope::Paragraph => self
                 .paragraphs
                 .iter()

@@ -43,6 +43,7 @@ impl Cond {
     /// Atoms that every match of this condition needs: one of them must be
     /// hit for the condition to hold (`None` when the condition can hold
     /// without any hit, e.g. a bare `not`).
+    #[allow(dead_code)] // used by the prefilter stage
     pub fn required_atoms(&self) -> Option<Vec<AtomId>> {
         match self {
             Cond::Atom(a) => Some(vec![*a]),

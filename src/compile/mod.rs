@@ -245,6 +245,8 @@ fn compile_rule(
         scope,
         file: source.path.clone(),
         line: here.line,
+        match_examples: def.examples.should_match.len(),
+        no_match_examples: def.examples.should_not_match.len(),
     };
     Some(CompiledRule {
         info: Arc::new(info),

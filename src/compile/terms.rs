@@ -177,11 +177,6 @@ impl MatcherBuilder {
         }
     }
 
-    /// Number of atoms so far.
-    pub fn atom_count(&self) -> usize {
-        self.names.len()
-    }
-
     /// Builds the automaton and the regex set.
     pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
         let ac = if self.patterns.is_empty() {

@@ -1,0 +1,281 @@
+//! `sanctions-check scan`: walk, read, scan in parallel, report in a
+//! deterministic order.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{self, IsTerminal};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use sanctions_check::document::{decode, looks_binary};
+use sanctions_check::{Finding, RuleSet, Severity};
+
+use super::args::ScanArgs;
+use super::baseline::{Baseline, Entry};
+use super::inputs::{Input, WalkOptions, gather};
+use super::report::{Reporter, Summary};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, report_load_error, use_color};
+
+/// What scanning one input gave.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub path: String,
+    pub findings: Vec<Finding>,
+    pub bytes: u64,
+    pub skipped_binary: bool,
+    pub error: Option<String>,
+    pub warning: Option<String>,
+}
+
+/// Which findings to report.
+struct Filter {
+    categories: Vec<String>,
+    min_severity: Option<Severity>,
+    min_confidence: f64,
+    rules: Option<GlobSet>,
+}
+
+impl Filter {
+    fn new(a: &ScanArgs) -> Result<Filter, String> {
+        let rules = if a.rule.is_empty() {
+            None
+        } else {
+            let mut b = GlobSetBuilder::new();
+            for g in &a.rule {
+                b.add(Glob::new(g).map_err(|e| format!("--rule {g}: {e}"))?);
+            }
+            Some(b.build().map_err(|e| e.to_string())?)
+        };
+        Ok(Filter {
+            categories: a.category.iter().map(|c| c.trim().to_owned()).collect(),
+            min_severity: a.min_severity,
+            min_confidence: a.min_confidence,
+            rules,
+        })
+    }
+
+    fn keeps(&self, f: &Finding) -> bool {
+        (self.categories.is_empty() || self.categories.contains(&f.category))
+            && self.min_severity.is_none_or(|m| f.severity >= m)
+            && f.confidence + 1e-9 >= self.min_confidence
+            && self.rules.as_ref().is_none_or(|g| g.is_match(&f.rule))
+    }
+}
+
+pub fn run(a: ScanArgs) -> io::Result<u8> {
+    let started = Instant::now();
+    let err_color = use_color(a.color, super::stderr_is_terminal());
+    let rules = match load_rules(&a.source) {
+        Ok(r) => r,
+        Err(e) => return report_load_error(&e, err_color),
+    };
+    let filter = match Filter::new(&a) {
+        Ok(f) => f,
+        Err(msg) => {
+            eprintln_quiet(&format!("sanctions-check: {msg}"));
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let baseline: Option<HashSet<Entry>> = match &a.baseline {
+        Some(p) => match Baseline::read(p) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                eprintln_quiet(&format!("sanctions-check: baseline {}: {e}", p.display()));
+                return Ok(EXIT_ERROR);
+            }
+        },
+        None => None,
+    };
+    let paths = if a.paths.is_empty() {
+        if io::stdin().is_terminal() {
+            vec![".".into()]
+        } else {
+            vec!["-".into()]
+        }
+    } else {
+        a.paths.clone()
+    };
+    let gathered = gather(
+        &paths,
+        WalkOptions {
+            hidden: a.hidden,
+            no_ignore: a.no_ignore,
+            follow: a.follow,
+        },
+    );
+    let threads = a
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(io::Error::other)?;
+
+    let color = use_color(a.color, io::stdout().is_terminal());
+    let mut reporter = Reporter::new(a.format, color, &rules);
+    let mut summary = Summary::default();
+    for (path, msg) in &gathered.errors {
+        reporter.error(path, msg)?;
+        summary.errors += 1;
+    }
+    let mut progress = Progress::new(gathered.inputs.len() as u64, a.quiet);
+    let mut recorded: Vec<Entry> = Vec::new();
+
+    let (tx, rx) = mpsc::channel::<(usize, FileOutcome)>();
+    let inputs = &gathered.inputs;
+    let rules_ref = &rules;
+    let outcome: io::Result<()> = std::thread::scope(|s| {
+        s.spawn(move || {
+            pool.install(|| {
+                inputs
+                    .par_iter()
+                    .enumerate()
+                    .for_each_with(tx, |tx, (i, input)| {
+                        let _ = tx.send((i, scan_input(rules_ref, input)));
+                    });
+            });
+        });
+        let mut pending = BTreeMap::new();
+        let mut next = 0;
+        for (i, out) in rx {
+            pending.insert(i, out);
+            while let Some(mut out) = pending.remove(&next) {
+                next += 1;
+                progress.tick(out.bytes);
+                if a.write_baseline.is_some() {
+                    recorded.extend(out.findings.iter().map(|f| entry(&out.path, f)));
+                }
+                out.findings.retain(|f| filter.keeps(f));
+                if let Some(b) = &baseline {
+                    let before = out.findings.len();
+                    out.findings.retain(|f| !b.contains(&entry(&out.path, f)));
+                    summary.baselined += before - out.findings.len();
+                }
+                summary.add(&out);
+                if let Some(w) = &out.warning {
+                    reporter.warning(&out.path, w)?;
+                }
+                if let Some(e) = &out.error {
+                    reporter.error(&out.path, e)?;
+                }
+                reporter.file(&out)?;
+            }
+        }
+        Ok(())
+    });
+    progress.finish();
+    outcome?;
+    if let Some(p) = &a.write_baseline {
+        Baseline::write(p, recorded)?;
+    }
+    summary.elapsed = started.elapsed();
+    reporter.finish(&summary)?;
+    if !a.quiet {
+        eprintln_quiet(&summary.line(err_color));
+    }
+    Ok(if summary.errors > 0 {
+        EXIT_ERROR
+    } else if summary.findings > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_CLEAN
+    })
+}
+
+fn entry(path: &str, f: &Finding) -> Entry {
+    Entry {
+        path: path.to_owned(),
+        rule: f.rule.clone(),
+        fingerprint: f.fingerprint.clone(),
+    }
+}
+
+/// Reads and scans one input; never panics, never aborts the scan.
+pub fn scan_input(rules: &RuleSet, input: &Input) -> FileOutcome {
+    let mut out = FileOutcome {
+        path: input.display(),
+        ..FileOutcome::default()
+    };
+    let bytes = match input.read() {
+        Ok(b) => b,
+        Err(e) => {
+            out.error = Some(e.to_string());
+            return out;
+        }
+    };
+    out.bytes = bytes.len() as u64;
+    let named = !matches!(input, Input::File { named: false, .. });
+    if !named && looks_binary(&bytes) {
+        out.skipped_binary = true;
+        return out;
+    }
+    let decoded = decode(&bytes);
+    if decoded.invalid_bytes > 0 {
+        out.warning = Some(format!(
+            "{} byte(s) of invalid UTF-8 read as `?` (offsets unchanged)",
+            decoded.invalid_bytes
+        ));
+    }
+    out.findings = rules.scan_text(&decoded.text);
+    out
+}
+
+fn eprintln_quiet(s: &str) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr(), "{s}");
+}
+
+/// A progress bar on stderr, only on a terminal, only after a second.
+struct Progress {
+    #[cfg(feature = "progress")]
+    bar: Option<indicatif::ProgressBar>,
+    #[cfg(feature = "progress")]
+    shown: bool,
+    started: Instant,
+}
+
+impl Progress {
+    fn new(total: u64, quiet: bool) -> Progress {
+        let _ = total;
+        Progress {
+            #[cfg(feature = "progress")]
+            bar: (!quiet && super::stderr_is_terminal()).then(|| {
+                let bar = indicatif::ProgressBar::with_draw_target(
+                    Some(total),
+                    indicatif::ProgressDrawTarget::hidden(),
+                );
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{spinner} {pos}/{len} files {bytes} {elapsed}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            }),
+            #[cfg(feature = "progress")]
+            shown: false,
+            started: Instant::now(),
+        }
+    }
+
+    fn tick(&mut self, _bytes: u64) {
+        #[cfg(feature = "progress")]
+        if let Some(bar) = &self.bar {
+            if !self.shown && self.started.elapsed() > Duration::from_secs(1) {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                self.shown = true;
+            }
+            bar.inc(1);
+        }
+        let _ = self.started;
+    }
+
+    fn finish(&mut self) {
+        #[cfg(feature = "progress")]
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
