@@ -36,6 +36,7 @@ pub mod normalize;
 mod ruleset;
 mod scan;
 pub mod segment;
+pub mod watchlist;
 mod yaml;
 
 pub use compile::{MAX_CONDITION_DEPTH, MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS};

@@ -26,14 +26,18 @@ pub const MAX_YAML_NODES: usize = 500_000;
 /// how "billion laughs" bombs expand.
 pub const MAX_YAML_ALIASES: usize = 1_000;
 
-fn options() -> Options {
+fn budget() -> Budget {
     let mut budget = Budget::default();
     budget.max_depth = MAX_YAML_DEPTH;
     budget.max_nodes = MAX_YAML_NODES;
     budget.max_aliases = MAX_YAML_ALIASES;
     budget.max_total_scalar_bytes = MAX_RULE_FILE_BYTES * 2;
+    budget
+}
+
+fn options() -> Options {
     let mut options = Options::default();
-    options.budget = Some(budget);
+    options.budget = Some(budget());
     options
 }
 
@@ -51,6 +55,25 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Box<Diag
                 ),
             )
             .with_hint("split large term lists over several files"),
+        ));
+    }
+    // A streaming pre-pass refuses alias bombs and deep nesting before any
+    // value is built, whatever the shape of the file.
+    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(
+        text,
+        budget(),
+        serde_saphyr::budget::EnforcingPolicy::AllContent,
+    ) && let Some(breach) = report.breached
+    {
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::LimitExceeded,
+                Position::file_start(file),
+                format!("the YAML exceeds a safety limit: {breach:?}"),
+            )
+            .with_hint(format!(
+                "rule files may nest at most {MAX_YAML_DEPTH} levels, hold {MAX_YAML_NODES} nodes and use {MAX_YAML_ALIASES} aliases"
+            )),
         ));
     }
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
@@ -92,8 +115,13 @@ pub fn position(file: &Path, text: &str, loc: &Location) -> Position {
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     // "line 7 column 5: unknown field" -> "unknown field"
-    match line.split_once(": ") {
-        Some((head, rest)) if head.starts_with("line ") => rest.to_owned(),
+    let line = match line.split_once(": ") {
+        Some((head, rest)) if head.starts_with("line ") => rest,
+        _ => line,
+    };
+    // "... at line 7, column 5" -> "..." (the position is shown apart)
+    match line.rfind(" at line ") {
+        Some(i) if line[i..].contains("column") => line[..i].to_owned(),
         _ => line.to_owned(),
     }
 }
