@@ -1,0 +1,1 @@
+//! Simple watchlists (YAML or CSV: name, aliases, reference, type).

@@ -1,0 +1,1 @@
+//! The UN Security Council Consolidated List (XML).

@@ -1,0 +1,1 @@
+//! Name variants: the spellings a listed name is matched in.
