@@ -27,6 +27,10 @@ pub struct RuleFile {
     /// The rules of this file.
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+    /// A list of designated parties to screen names against (see
+    /// `sanctions-check lists import`).
+    #[serde(default)]
+    pub watchlist: Option<crate::watchlist::WatchlistDef>,
 }
 
 /// A named list of terms and patterns.

@@ -122,12 +122,14 @@ impl NormalizedText {
                 Some(Class::Invisible) => out.linear_open = false,
                 Some(Class::Byte(x)) => out.push_char(i, len, &[x]),
                 None => {
-                    let ascii = any_ascii::any_ascii_char(c);
-                    let lower: Vec<u8> = ascii.bytes().map(|b| b.to_ascii_lowercase()).collect();
-                    if lower.is_empty() {
+                    let folded = fold_transliteration(
+                        any_ascii::any_ascii_char(c),
+                        out.text.last().is_none_or(|b| *b == b' '),
+                    );
+                    if folded.is_empty() {
                         out.linear_open = false;
                     } else {
-                        out.push_char(i, len, &lower);
+                        out.push_char(i, len, &folded);
                     }
                 }
             }
@@ -185,6 +187,28 @@ impl NormalizedText {
             s.orig + s.orig_len
         }
     }
+}
+
+/// Folds a transliteration as ASCII text is folded: lower case, and runs of
+/// separators as one space (none at the start of the text or after a space),
+/// so that folding the folded text changes nothing.
+fn fold_transliteration(ascii: &str, after_space: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(ascii.len());
+    let mut space = after_space;
+    for b in ascii.bytes() {
+        match classify_ascii(b) {
+            Class::Byte(x) => {
+                out.push(x);
+                space = false;
+            }
+            _ if !space => {
+                out.push(b' ');
+                space = true;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 struct Folder {
