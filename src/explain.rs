@@ -167,6 +167,12 @@ fn all_atoms(c: &Cond, out: &mut Vec<AtomId>) {
             c.iter().for_each(|c| all_atoms(c, out))
         }
         Cond::Not(c) | Cond::Scoped(_, c) => all_atoms(c, out),
+        Cond::Field(_, crate::compile::FieldTest::Atom(a)) => {
+            if !out.contains(a) {
+                out.push(*a);
+            }
+        }
+        Cond::Field(..) | Cond::Quantity(_) => {}
     }
 }
 
@@ -191,10 +197,43 @@ fn describe(set: &RuleSet, c: &Cond, scope: Scope) -> String {
                 Cond::AtLeast(n, c) => join(f, &format!("at_least {n} of "), c),
                 Cond::Not(c) => write!(f, "not({})", D(self.0, c)),
                 Cond::Scoped(s, c) => write!(f, "{} [in the {}]", D(self.0, c), s.name()),
+                Cond::Field(sel, test) => {
+                    let field = match sel {
+                        crate::compile::FieldSel::Role(r) => r.name().to_owned(),
+                        crate::compile::FieldSel::Path(p) => p.clone(),
+                    };
+                    match test {
+                        crate::compile::FieldTest::Atom(a) => {
+                            write!(f, "field {field} has {}", self.0.matcher().atom_name(*a))
+                        }
+                        crate::compile::FieldTest::Country(c) => {
+                            write!(f, "field {field} is one of {}", c.join("/"))
+                        }
+                        crate::compile::FieldTest::Hs(r) => {
+                            let r: Vec<String> = r.iter().map(ToString::to_string).collect();
+                            write!(f, "field {field} is HS {}", r.join(", "))
+                        }
+                        crate::compile::FieldTest::Quantity(q) => {
+                            write!(f, "field {field} is {}", describe_quantity(q))
+                        }
+                    }
+                }
+                Cond::Quantity(q) => write!(f, "a quantity {}", describe_quantity(q)),
             }
         }
     }
     format!("{} [in the {}]", D(set, c), scope.name())
+}
+
+fn describe_quantity(q: &crate::compile::QuantityTest) -> String {
+    let mut s = String::new();
+    if let Some(a) = q.above {
+        s.push_str(&format!("above {a} "));
+    }
+    if let Some(b) = q.below {
+        s.push_str(&format!("below {b} "));
+    }
+    format!("{s}{}", q.unit.name())
 }
 
 fn shorten(s: &str, max: usize) -> String {

@@ -51,10 +51,30 @@ pub struct Finding {
     /// Why the confidence was lowered, for the reviewer.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// For records: the 1-based record number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<usize>,
+    /// For records: the field the passage is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// A quantity the rule required, converted to the rule's unit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<FoundQuantity>,
     /// Stable identity of the finding: the same rule and the same evidence
     /// text in the same document give the same fingerprint across runs and
     /// across unrelated edits elsewhere in the document.
     pub fingerprint: String,
+}
+
+/// A quantity found by a rule, in the rule's unit.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FoundQuantity {
+    /// The figure, converted.
+    pub value: f64,
+    /// The unit of the figure.
+    pub unit: String,
+    /// The quantity as written.
+    pub text: String,
 }
 
 /// A term or pattern that matched.
@@ -64,6 +84,9 @@ pub struct Evidence {
     pub text: String,
     /// The list (or inline condition) it belongs to.
     pub list: String,
+    /// For records: the field it is in (offsets are then within the field's value).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
     /// Start byte offset in the original text.
     pub start: usize,
     /// End byte offset in the original text.
@@ -87,12 +110,15 @@ impl Finding {
 }
 
 /// Fingerprint of a finding: a hash of the rule id, the folded evidence texts
-/// (sorted, without positions) and the occurrence number of that pair in the
-/// document.
+/// (sorted, without positions; with their field, for records) and the
+/// occurrence number of that pair in the document.
 pub(crate) fn fingerprint(rule: &str, evidence: &[Evidence], occurrence: usize) -> String {
     let mut texts: Vec<String> = evidence
         .iter()
-        .map(|e| crate::normalize::fold_term(&e.text))
+        .map(|e| match &e.field {
+            Some(f) => format!("{f}={}", crate::normalize::fold_term(&e.text)),
+            None => crate::normalize::fold_term(&e.text),
+        })
         .collect();
     texts.sort();
     texts.dedup();
@@ -163,6 +189,7 @@ mod tests {
         let ev = |text: &str, start| Evidence {
             text: text.into(),
             list: "l".into(),
+            field: None,
             start,
             end: start + text.len(),
         };

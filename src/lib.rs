@@ -33,15 +33,17 @@ pub mod explain;
 mod finding;
 pub mod model;
 pub mod normalize;
+pub mod records;
 mod ruleset;
 mod scan;
+mod scan_records;
 pub mod segment;
 pub mod watchlist;
 mod yaml;
 
 pub use compile::{MAX_CONDITION_DEPTH, MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS};
 pub use diagnostic::{Code, Diagnostic};
-pub use finding::{Evidence, Finding};
+pub use finding::{Evidence, Finding, FoundQuantity};
 pub use model::{Citation, Severity};
 pub use ruleset::{ExampleFailure, LoadError, RuleInfo, RuleSet, RuleSetBuilder, SourceFile};
 pub use segment::Scope;

@@ -266,9 +266,51 @@ pub struct ConditionDef {
     #[serde(default)]
     #[schemars(with = "Option<Vec<ConditionDef>>")]
     pub of: Option<Vec<Spanned<ConditionDef>>>,
+    /// For records: the field (a role such as `hs_code` or
+    /// `destination_country`, or a dotted path such as `consignee.country`)
+    /// whose value the condition (`terms`, `list`, `regex`, `country`,
+    /// `hs_code` or `quantity`) tests.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub field: Option<Spanned<String>>,
+    /// With `field`: true when the value is one of these country codes
+    /// (`KP`, `PRK`), compared case-insensitively.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub country: Option<Vec<Spanned<String>>>,
+    /// With `field`: true when the value is a Harmonized System code starting
+    /// with one of these chapters, headings or ranges (`03`, `2710`, `50-63`).
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub hs_code: Option<Vec<Spanned<String>>>,
+    /// A quantity: in a field (with `field`), or written in the text of the
+    /// scope unit ("12,000 tonnes"), within bounds after conversion.
+    #[serde(default)]
+    #[schemars(with = "Option<QuantityDef>")]
+    pub quantity: Option<Spanned<QuantityDef>>,
     /// Evaluate this condition over a different scope than the rule's:
     /// `sentence`, `paragraph`, `document` or `N words`.
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub scope: Option<Spanned<String>>,
+}
+
+/// A quantity test: bounds in a unit, after conversion.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuantityDef {
+    /// The unit the bounds are in, and findings report: barrels, cubic
+    /// metres, litres, tonnes, kilograms, pounds.
+    pub unit: String,
+    /// True only above this figure.
+    #[serde(default)]
+    pub above: Option<f64>,
+    /// True only below this figure.
+    #[serde(default)]
+    pub below: Option<f64>,
+    /// Barrels per tonne, to convert between mass and volume (depends on
+    /// the product; say where the figure comes from in the rule's
+    /// description).
+    #[serde(default)]
+    pub per_tonne: Option<f64>,
 }

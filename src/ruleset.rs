@@ -78,6 +78,8 @@ pub(crate) struct CompiledRule {
     pub downgrades: Vec<Downgrade>,
     /// Atoms whose hits can make the rule fire.
     pub triggers: Vec<AtomId>,
+    /// The rule tests record fields, so it runs on records only.
+    pub record_only: bool,
     pub examples: Examples,
 }
 
@@ -356,6 +358,17 @@ impl RuleSet {
         scan::scan(self, text, None)
     }
 
+    /// Scans records (see [`crate::records`]): the text rules on every
+    /// field's value, and the record rules on each record. `fields` maps
+    /// column names to the roles rules refer to.
+    pub fn scan_records(
+        &self,
+        records: &crate::records::Records,
+        fields: &crate::records::roles::FieldMap,
+    ) -> Vec<Finding> {
+        crate::scan_records::scan_records(self, records, fields)
+    }
+
     /// The rules, in load order.
     pub fn rules(&self) -> impl ExactSizeIterator<Item = &RuleInfo> {
         self.rules.iter().map(|r| r.info.as_ref())
@@ -388,7 +401,16 @@ impl RuleSet {
                 .map(|e| (e, true))
                 .chain(r.examples.should_not_match.iter().map(|e| (e, false)));
             for ((text, position), expected) in cases {
-                let flagged = !scan::scan(self, text, Some(i)).is_empty();
+                let flagged = if r.record_only {
+                    // A record rule's examples are records written as JSON objects.
+                    let records =
+                        crate::records::read_records(crate::records::RecordFormat::JsonLines, text);
+                    crate::scan_records::scan_records(self, &records, &Default::default())
+                        .iter()
+                        .any(|f| f.rule == r.info.id)
+                } else {
+                    !scan::scan(self, text, Some(i)).is_empty()
+                };
                 if flagged != expected {
                     out.push(ExampleFailure {
                         rule: r.info.id.clone(),
@@ -411,6 +433,10 @@ impl RuleSet {
             .iter()
             .map(|r| r.examples.should_match.len() + r.examples.should_not_match.len())
             .sum()
+    }
+
+    pub(crate) fn record_rules(&self) -> impl Iterator<Item = &CompiledRule> {
+        self.rules.iter().filter(|r| r.record_only)
     }
 
     pub(crate) fn matcher(&self) -> &Matcher {

@@ -4,11 +4,14 @@
 use std::ops::Range;
 
 use crate::compile::Hit;
-use crate::compile::{AtomId, Cond};
-use crate::finding::{Evidence, Finding, LineIndex, fingerprint};
+use crate::compile::{AtomId, Cond, QuantityTest};
+use crate::finding::{Evidence, Finding, FoundQuantity, LineIndex, fingerprint};
 use crate::normalize::NormalizedText;
 use crate::ruleset::{CompiledRule, RuleSet};
 use crate::segment::{Scope, Segments};
+
+/// The pseudo-atom of quantities found in prose, in evidence.
+pub(crate) const QUANTITY_ATOM: AtomId = AtomId::MAX;
 
 /// Longest excerpt, in bytes, on each side of a finding.
 const EXCERPT_CONTEXT: usize = 200;
@@ -88,7 +91,29 @@ impl<'a> Evaluator<'a> {
             Cond::Not(c) => !self.holds(c, unit),
             Cond::AtLeast(n, c) => c.iter().filter(|c| self.holds(c, unit)).count() >= *n,
             Cond::Scoped(scope, c) => self.scoped_unit(*scope, c, unit).is_some(),
+            Cond::Field(..) => false,
+            Cond::Quantity(q) => self.quantity_in(q, unit).is_some(),
         }
+    }
+
+    /// The first quantity written in `unit` that `q` accepts: its span and
+    /// converted value.
+    pub fn quantity_in(
+        &self,
+        q: &QuantityTest,
+        unit: &Range<usize>,
+    ) -> Option<(Range<usize>, f64)> {
+        let text = self.text.get(unit.clone())?;
+        crate::records::quantity::quantities(text)
+            .into_iter()
+            .find_map(|found| {
+                q.accepts(found.value, found.unit).map(|v| {
+                    (
+                        unit.start + found.span.start..unit.start + found.span.end,
+                        v,
+                    )
+                })
+            })
     }
 
     /// For a condition with its own scope: the unit of that scope, related to
@@ -143,10 +168,19 @@ impl<'a> Evaluator<'a> {
                     }
                 }
             }
-            Cond::Not(_) => {}
+            Cond::Not(_) | Cond::Field(..) => {}
             Cond::Scoped(scope, c) => {
                 if let Some(u) = self.scoped_unit(*scope, c, unit) {
                     self.gather(c, &u, focus, out);
+                }
+            }
+            Cond::Quantity(q) => {
+                if let Some((span, _)) = self.quantity_in(q, unit) {
+                    out.push(Hit {
+                        atom: QUANTITY_ATOM,
+                        start: span.start,
+                        end: span.end,
+                    });
                 }
             }
         }
@@ -237,11 +271,28 @@ impl<'a> Evaluator<'a> {
             .iter()
             .map(|h| Evidence {
                 text: self.text[h.start..h.end].to_owned(),
-                list: self.set.matcher().atom_name(h.atom).to_owned(),
+                list: if h.atom == QUANTITY_ATOM {
+                    "quantity".to_owned()
+                } else {
+                    self.set.matcher().atom_name(h.atom).to_owned()
+                },
+                field: None,
                 start: h.start,
                 end: h.end,
             })
             .collect();
+        let quantity = hits
+            .iter()
+            .find(|h| h.atom == QUANTITY_ATOM)
+            .zip(first_quantity_test(&rule.cond))
+            .and_then(|(h, q)| {
+                let (_, value) = self.quantity_in(q, &(h.start..h.end))?;
+                Some(FoundQuantity {
+                    value: (value * 100.0).round() / 100.0,
+                    unit: q.unit.name().to_owned(),
+                    text: self.text[h.start..h.end].to_owned(),
+                })
+            });
         Finding {
             rule: info.id.clone(),
             title: info.title.clone(),
@@ -259,6 +310,9 @@ impl<'a> Evaluator<'a> {
             proximity: proximity.name(),
             confidence: (confidence * 100.0).round() / 100.0,
             notes,
+            record: None,
+            field: None,
+            quantity,
             fingerprint: String::new(),
         }
     }
@@ -290,6 +344,16 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// The first prose quantity test of a condition.
+pub(crate) fn first_quantity_test(c: &Cond) -> Option<&QuantityTest> {
+    match c {
+        Cond::Quantity(q) => Some(q),
+        Cond::All(c) | Cond::Any(c) | Cond::AtLeast(_, c) => c.iter().find_map(first_quantity_test),
+        Cond::Scoped(_, c) => first_quantity_test(c),
+        Cond::Atom(_) | Cond::Not(_) | Cond::Field(..) => None,
+    }
+}
+
 fn distance(h: &Hit, focus: &Range<usize>) -> usize {
     if h.end <= focus.start {
         focus.start - h.end
@@ -306,9 +370,18 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
     start..end.max(start)
 }
 
-/// Scans `text` with every rule of `set` (or only rule index `only`).
+/// Scans `text` with every text rule of `set` (or only rule index `only`).
 pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Finding> {
-    let hits = Hits::find(set, text);
+    scan_with_hits(set, text, &Hits::find(set, text), only)
+}
+
+/// Scans `text`, whose hits are already known.
+pub(crate) fn scan_with_hits(
+    set: &RuleSet,
+    text: &str,
+    hits: &Hits,
+    only: Option<usize>,
+) -> Vec<Finding> {
     if hits.is_empty() {
         return Vec::new();
     }
@@ -321,11 +394,12 @@ pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Findin
     };
     rules.sort_unstable();
     rules.dedup();
-    let eval = Evaluator::new(set, text, &hits);
+    let eval = Evaluator::new(set, text, hits);
     let lines = LineIndex::new(text);
     let mut findings: Vec<Finding> = rules
         .into_iter()
         .filter_map(|i| set.compiled(i))
+        .filter(|r| !r.record_only)
         .flat_map(|r| eval.rule_findings(r, &lines))
         .collect();
     findings.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
@@ -333,7 +407,7 @@ pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Findin
     findings
 }
 
-fn assign_fingerprints(findings: &mut [Finding]) {
+pub(crate) fn assign_fingerprints(findings: &mut [Finding]) {
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for f in findings {
         let base = fingerprint(&f.rule, &f.evidence, 0);

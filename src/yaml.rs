@@ -142,3 +142,24 @@ fn hint_for(message: &str) -> Option<String> {
         None
     }
 }
+
+/// Reads records from YAML: a sequence of mappings, or one mapping. Returns
+/// each value with the line where it starts, or the line and message of the
+/// problem.
+pub fn parse_records(text: &str) -> Result<Vec<(usize, serde_json::Value)>, (usize, String)> {
+    type Item = serde_saphyr::Spanned<serde_json::Value>;
+    let line_of = |l: &Location| usize::try_from(l.line()).unwrap_or(1).max(1);
+    match serde_saphyr::from_str_with_options::<Vec<Item>>(text, options()) {
+        Ok(items) => Ok(items
+            .into_iter()
+            .map(|i| (line_of(&i.referenced), i.value))
+            .collect()),
+        Err(first) => match serde_saphyr::from_str_with_options::<Item>(text, options()) {
+            Ok(one) if one.value.is_object() => Ok(vec![(line_of(&one.referenced), one.value)]),
+            _ => Err((
+                first.location().map_or(1, |l| line_of(&l)),
+                first_line(&first.without_snippet().to_string()),
+            )),
+        },
+    }
+}

@@ -120,6 +120,13 @@ pub struct ScanArgs {
     /// Record the current findings' fingerprints in this file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Field-mapping file (YAML) that adds or moves column names of record
+    /// files (.json, .jsonl, .csv, .yaml) to the roles rules use.
+    #[arg(long, value_name = "FILE")]
+    pub fields: Option<PathBuf>,
+    /// Read every file as plain text, even .json, .jsonl, .csv and .yaml.
+    #[arg(long)]
+    pub no_records: bool,
     /// No summary line and no progress bar.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -54,6 +54,7 @@ impl Summary {
         } else {
             self.errors += 1;
         }
+        self.errors += out.record_errors.len();
         for f in &out.findings {
             self.findings += 1;
             let slot = match f.severity {
@@ -171,6 +172,12 @@ pub struct FindingOut<'a> {
     confidence: f64,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     notes: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantity: Option<&'a sanctions_check::FoundQuantity>,
     fingerprint: &'a str,
 }
 
@@ -203,6 +210,9 @@ impl<'a> FindingOut<'a> {
             proximity: &f.proximity,
             confidence: f.confidence,
             notes: &f.notes,
+            record: f.record,
+            field: f.field.as_deref(),
+            quantity: f.quantity.as_ref(),
             fingerprint: &f.fingerprint,
         }
     }
@@ -340,7 +350,7 @@ impl<'r> Reporter<'r> {
     }
 }
 
-const CSV_HEADER: [&str; 16] = [
+const CSV_HEADER: [&str; 19] = [
     "path",
     "line",
     "column",
@@ -357,9 +367,12 @@ const CSV_HEADER: [&str; 16] = [
     "excerpt",
     "evidence",
     "fingerprint",
+    "record",
+    "field",
+    "quantity",
 ];
 
-fn csv_row(path: &str, f: &Finding) -> [String; 16] {
+fn csv_row(path: &str, f: &Finding) -> [String; 19] {
     [
         path.to_owned(),
         f.line.to_string(),
@@ -381,6 +394,12 @@ fn csv_row(path: &str, f: &Finding) -> [String; 16] {
             .collect::<Vec<_>>()
             .join("; "),
         f.fingerprint.clone(),
+        f.record.map(|r| r.to_string()).unwrap_or_default(),
+        f.field.clone().unwrap_or_default(),
+        f.quantity
+            .as_ref()
+            .map(|q| format!("{} {}", q.value, q.unit))
+            .unwrap_or_default(),
     ]
 }
 
@@ -418,7 +437,10 @@ fn paint(s: &str, style: Style, color: bool) -> String {
 ///   = UNSCR 2397 (2017), paragraph 5 · in force since 2017-12-22 · confidence 1.00 (sentence)
 /// ```
 pub fn text_block(path: &str, f: &Finding, color: bool) -> String {
-    let loc = format!("{}:{}:{}", path, f.line, f.column);
+    let loc = match (&f.record, &f.field) {
+        (Some(r), Some(field)) => format!("{}:{}: record {r}, field {field}", path, f.line),
+        _ => format!("{}:{}:{}", path, f.line, f.column),
+    };
     let head = format!(
         "{}: {} {}: {}\n",
         paint(
@@ -434,6 +456,9 @@ pub fn text_block(path: &str, f: &Finding, color: bool) -> String {
     let mut tail = vec![f.citation_text()];
     if let Some(e) = &f.effective {
         tail.push(format!("in force since {e}"));
+    }
+    if let Some(q) = &f.quantity {
+        tail.push(format!("quantity {} {} (\"{}\")", q.value, q.unit, q.text));
     }
     tail.push(format!("confidence {:.2} ({})", f.confidence, f.proximity));
     let mut s = format!("{head}  | {excerpt}\n  = {}\n", tail.join(" · "));

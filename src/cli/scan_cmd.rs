@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use sanctions_check::document::{decode, looks_binary};
+use sanctions_check::records::roles::FieldMap;
+use sanctions_check::records::{RecordFormat, read_records};
 use sanctions_check::{Finding, RuleSet, Severity};
 
 use super::args::ScanArgs;
@@ -26,6 +28,14 @@ pub struct FileOutcome {
     pub skipped_binary: bool,
     pub error: Option<String>,
     pub warning: Option<String>,
+    /// Records that could not be read (the others were scanned).
+    pub record_errors: Vec<String>,
+}
+
+/// How inputs are read.
+pub struct ReadOptions {
+    pub fields: FieldMap,
+    pub records: bool,
 }
 
 /// Which findings to report.
@@ -87,6 +97,23 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
         },
         None => None,
     };
+    let fields = match &a.fields {
+        None => FieldMap::default(),
+        Some(p) => match std::fs::read_to_string(p)
+            .map_err(|e| format!("{}: {e}", p.display()))
+            .and_then(|t| FieldMap::default().with_overrides(p, &t))
+        {
+            Ok(m) => m,
+            Err(msg) => {
+                eprintln_quiet(&format!("sanctions-check: --fields {msg}"));
+                return Ok(EXIT_ERROR);
+            }
+        },
+    };
+    let read = ReadOptions {
+        fields,
+        records: !a.no_records,
+    };
     let paths = if a.paths.is_empty() {
         if io::stdin().is_terminal() {
             vec![".".into()]
@@ -126,6 +153,7 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
     let (tx, rx) = mpsc::channel::<(usize, FileOutcome)>();
     let inputs = &gathered.inputs;
     let rules_ref = &rules;
+    let read_ref = &read;
     let outcome: io::Result<()> = std::thread::scope(|s| {
         s.spawn(move || {
             pool.install(|| {
@@ -133,7 +161,7 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
                     .par_iter()
                     .enumerate()
                     .for_each_with(tx, |tx, (i, input)| {
-                        let _ = tx.send((i, scan_input(rules_ref, input)));
+                        let _ = tx.send((i, scan_input(rules_ref, read_ref, input)));
                     });
             });
         });
@@ -158,6 +186,9 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
                     reporter.warning(&out.path, w)?;
                 }
                 if let Some(e) = &out.error {
+                    reporter.error(&out.path, e)?;
+                }
+                for e in &out.record_errors {
                     reporter.error(&out.path, e)?;
                 }
                 reporter.file(&out)?;
@@ -193,7 +224,7 @@ fn entry(path: &str, f: &Finding) -> Entry {
 }
 
 /// Reads and scans one input; never panics, never aborts the scan.
-pub fn scan_input(rules: &RuleSet, input: &Input) -> FileOutcome {
+pub fn scan_input(rules: &RuleSet, read: &ReadOptions, input: &Input) -> FileOutcome {
     let mut out = FileOutcome {
         path: input.display(),
         ..FileOutcome::default()
@@ -218,7 +249,22 @@ pub fn scan_input(rules: &RuleSet, input: &Input) -> FileOutcome {
             decoded.invalid_bytes
         ));
     }
-    out.findings = rules.scan_text(&decoded.text);
+    let format = match input {
+        Input::File { path, .. } if read.records => RecordFormat::of_path(path),
+        _ => None,
+    };
+    match format {
+        Some(format) => {
+            let records = read_records(format, &decoded.text);
+            out.record_errors = records
+                .errors
+                .iter()
+                .map(|e| format!("record {} (line {}): {}", e.number, e.line, e.message))
+                .collect();
+            out.findings = rules.scan_records(&records, &read.fields);
+        }
+        None => out.findings = rules.scan_text(&decoded.text),
+    }
     out
 }
 

@@ -5,7 +5,10 @@ use std::collections::{HashMap, HashSet};
 use super::terms::{AtomId, MatcherBuilder};
 use super::{MAX_CONDITION_DEPTH, closest, pos};
 use crate::diagnostic::{Code, Diagnostic, Position};
-use crate::model::{ConditionDef, Spanned};
+use crate::model::{ConditionDef, QuantityDef, Spanned};
+use crate::records::hs::HsRange;
+use crate::records::quantity::Unit;
+use crate::records::roles::Role;
 use crate::ruleset::SourceFile;
 use crate::segment::Scope;
 
@@ -24,6 +27,53 @@ pub enum Cond {
     AtLeast(usize, Vec<Cond>),
     /// The child, evaluated over another scope.
     Scoped(Scope, Box<Cond>),
+    /// A test on a record field (never true in plain text).
+    Field(FieldSel, FieldTest),
+    /// A quantity written in the text of the unit.
+    Quantity(QuantityTest),
+}
+
+/// Which fields of a record a field condition looks at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FieldSel {
+    /// Fields whose name maps to this role.
+    Role(Role),
+    /// The field with this path (compared by letters and digits only).
+    Path(String),
+}
+
+/// What a field condition tests.
+#[derive(Clone, Debug)]
+pub enum FieldTest {
+    /// The field's value contains a hit of the atom.
+    Atom(AtomId),
+    /// The value is one of these codes (upper-case).
+    Country(Vec<String>),
+    /// The value is an HS code in one of these ranges.
+    Hs(Vec<HsRange>),
+    /// The value is a quantity within bounds.
+    Quantity(QuantityTest),
+}
+
+/// Bounds on a quantity, in a unit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuantityTest {
+    /// The unit of the bounds.
+    pub unit: Unit,
+    /// Lower bound (exclusive).
+    pub above: Option<f64>,
+    /// Upper bound (exclusive).
+    pub below: Option<f64>,
+    /// Barrels per tonne.
+    pub per_tonne: Option<f64>,
+}
+
+impl QuantityTest {
+    /// The value converted to the test's unit, when it is within bounds.
+    pub fn accepts(&self, value: f64, unit: Unit) -> Option<f64> {
+        let v = crate::records::quantity::convert(value, unit, self.unit, self.per_tonne)?;
+        (self.above.is_none_or(|a| v > a) && self.below.is_none_or(|b| v < b)).then_some(v)
+    }
 }
 
 impl Cond {
@@ -35,8 +85,19 @@ impl Cond {
             Cond::All(c) | Cond::Any(c) | Cond::AtLeast(_, c) => {
                 c.iter().for_each(|c| c.positive_atoms(out));
             }
-            Cond::Not(_) => {}
+            Cond::Not(_) | Cond::Field(..) | Cond::Quantity(_) => {}
             Cond::Scoped(_, c) => c.positive_atoms(out),
+        }
+    }
+
+    /// Whether the condition tests record fields anywhere (such a rule runs
+    /// on records only).
+    pub fn uses_fields(&self) -> bool {
+        match self {
+            Cond::Field(..) => true,
+            Cond::Atom(_) | Cond::Quantity(_) => false,
+            Cond::All(c) | Cond::Any(c) | Cond::AtLeast(_, c) => c.iter().any(Cond::uses_fields),
+            Cond::Not(c) | Cond::Scoped(_, c) => c.uses_fields(),
         }
     }
 
@@ -58,7 +119,7 @@ impl Cond {
                 }
                 Some(all)
             }
-            Cond::Not(_) => None,
+            Cond::Not(_) | Cond::Field(..) | Cond::Quantity(_) => None,
             Cond::Scoped(_, c) => c.required_atoms(),
         }
     }
@@ -106,6 +167,9 @@ impl Context<'_> {
             ("none", c.none.is_some()),
             ("not", c.not.is_some()),
             ("at_least", c.at_least.is_some()),
+            ("country", c.country.is_some()),
+            ("hs_code", c.hs_code.is_some()),
+            ("quantity", c.quantity.is_some()),
         ]
         .into_iter()
         .filter_map(|(k, on)| on.then_some(k))
@@ -129,6 +193,25 @@ impl Context<'_> {
                 "`of` is only used with `at_least`".into(),
                 Some("write `at_least: N` beside `of:`".into()),
             );
+        }
+        if let Some(field) = &c.field {
+            return self.field_condition(c, field, kinds.first().copied(), &here);
+        }
+        if let Some(k @ ("country" | "hs_code")) = kinds.first().copied() {
+            self.error(
+                Code::AmbiguousCondition,
+                here.clone(),
+                format!("`{k}` tests a record field and needs `field:`"),
+                Some(format!(
+                    "add e.g. `field: {}`",
+                    if k == "country" {
+                        "destination_country"
+                    } else {
+                        "hs_code"
+                    }
+                )),
+            );
+            return Cond::Any(Vec::new());
         }
         let cond = match kinds.first().copied() {
             None => {
@@ -154,6 +237,10 @@ impl Context<'_> {
             Some("not") => Cond::Not(Box::new(
                 self.condition(c.not.as_deref().expect("checked"), depth + 1),
             )),
+            Some("quantity") => match self.quantity(c.quantity.as_ref().expect("checked")) {
+                Some(q) => Cond::Quantity(q),
+                None => Cond::Any(Vec::new()),
+            },
             Some(_) => self.at_least(c, &here, depth),
         };
         match &c.scope {
@@ -163,6 +250,115 @@ impl Context<'_> {
             },
             None => cond,
         }
+    }
+
+    fn field_condition(
+        &mut self,
+        c: &ConditionDef,
+        field: &Spanned<String>,
+        kind: Option<&str>,
+        here: &Position,
+    ) -> Cond {
+        let sel = match Role::parse(field.value.trim()) {
+            Some(r) => FieldSel::Role(r),
+            None => FieldSel::Path(crate::records::roles::key(&field.value)),
+        };
+        let test = match kind {
+            Some("terms") => match self.inline_terms(c.terms.as_deref().unwrap_or(&[]), here) {
+                Cond::Atom(a) => Some(FieldTest::Atom(a)),
+                _ => None,
+            },
+            Some("list") => match self.list_ref(c.list.as_ref().expect("checked")) {
+                Cond::Atom(a) => Some(FieldTest::Atom(a)),
+                _ => None,
+            },
+            Some("regex") => match self.inline_regex(c.regex.as_ref().expect("checked")) {
+                Cond::Atom(a) => Some(FieldTest::Atom(a)),
+                _ => None,
+            },
+            Some("country") => {
+                let codes: Vec<String> = c
+                    .country
+                    .iter()
+                    .flatten()
+                    .map(|s| s.value.trim().to_uppercase())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if codes.is_empty() {
+                    self.error(
+                        Code::EmptyList,
+                        here.clone(),
+                        "`country` lists no code".into(),
+                        Some("e.g. `country: [KP, PRK]`".into()),
+                    );
+                }
+                Some(FieldTest::Country(codes))
+            }
+            Some("hs_code") => {
+                let mut ranges = Vec::new();
+                for s in c.hs_code.iter().flatten() {
+                    match HsRange::parse(&s.value) {
+                        Some(r) => ranges.push(r),
+                        None => {
+                            let at = pos(self.source, s);
+                            self.error(
+                                Code::InvalidTerm,
+                                at,
+                                format!("`{}` is not an HS code or range", s.value),
+                                Some("write chapters, headings or ranges with the same number of digits: `03`, `2710`, `8802.11`, `50-63`".into()),
+                            );
+                        }
+                    }
+                }
+                if ranges.is_empty() && c.hs_code.as_ref().is_some_and(Vec::is_empty) {
+                    self.error(
+                        Code::EmptyList,
+                        here.clone(),
+                        "`hs_code` lists no code".into(),
+                        None,
+                    );
+                }
+                Some(FieldTest::Hs(ranges))
+            }
+            Some("quantity") => self
+                .quantity(c.quantity.as_ref().expect("checked"))
+                .map(FieldTest::Quantity),
+            other => {
+                self.error(
+                    Code::AmbiguousCondition,
+                    here.clone(),
+                    match other {
+                        Some(k) => format!("`field` cannot be combined with `{k}`"),
+                        None => "`field` needs a test".into(),
+                    },
+                    Some("give one of terms, list, regex, country, hs_code, quantity beside `field:`".into()),
+                );
+                None
+            }
+        };
+        match test {
+            Some(t) => Cond::Field(sel, t),
+            None => Cond::Any(Vec::new()),
+        }
+    }
+
+    fn quantity(&mut self, q: &Spanned<QuantityDef>) -> Option<QuantityTest> {
+        let Some(unit) = Unit::parse(&q.value.unit) else {
+            let at = pos(self.source, q);
+            self.error(
+                Code::InvalidTerm,
+                at,
+                format!("unknown unit `{}`", q.value.unit),
+                Some("use barrels, cubic metres, litres, tonnes, kilograms or pounds".into()),
+            );
+            return None;
+        };
+        Some(QuantityTest {
+            unit,
+            above: q.value.above,
+            below: q.value.below,
+            per_tonne: q.value.per_tonne.filter(|k| *k > 0.0),
+        })
     }
 
     fn children(

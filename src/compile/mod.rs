@@ -28,7 +28,7 @@ use crate::ruleset::{CompiledRule, Downgrade, Examples, RuleInfo, RuleSet, Sourc
 use crate::segment::Scope;
 use crate::yaml;
 
-pub use conditions::Cond;
+pub use conditions::{Cond, FieldSel, FieldTest, QuantityTest};
 pub(crate) use terms::{AtomId, Hit, Matcher};
 
 /// Most literal terms in one rule set (all lists and rules together).
@@ -228,6 +228,7 @@ fn compile_rule(
     if after > before {
         return None;
     }
+    let record_only = cond.uses_fields() || unless.as_ref().is_some_and(Cond::uses_fields);
     let mut triggers = Vec::new();
     cond.positive_atoms(&mut triggers);
     triggers.sort_unstable();
@@ -254,6 +255,7 @@ fn compile_rule(
         unless,
         downgrades,
         triggers,
+        record_only,
         examples: Examples {
             should_match: def
                 .examples

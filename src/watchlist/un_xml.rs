@@ -290,28 +290,23 @@ pub fn parse_un_xml(text: &str, regime: Option<&str>) -> Result<WatchlistDef, Li
                 }
             }
             Event::End(_) => {
-                if let Some((kind, depth, rec)) = record.as_mut() {
-                    let value = collapse(&buf);
-                    let rel = stack.get(*depth..).unwrap_or_default();
-                    match rel {
-                        [] => {
-                            let kind = *kind;
-                            if let Some((_, _, rec)) = record.take() {
-                                let keep = match (regime, &rec.list_type) {
-                                    (None, _) => true,
-                                    (Some(r), Some(t)) => t.eq_ignore_ascii_case(r),
-                                    (Some(_), None) => false,
-                                };
-                                if keep {
-                                    if regime.is_some() && regime_spelling.is_none() {
-                                        regime_spelling.clone_from(&rec.list_type);
-                                    }
-                                    parties.extend(rec.into_party(kind));
-                                }
+                let value = collapse(&buf);
+                buf.clear();
+                let mut finished = false;
+                if let Some((_, depth, rec)) = record.as_mut() {
+                    match stack.get(*depth..).unwrap_or_default() {
+                        [] => finished = true,
+                        [group] if group.ends_with("_ALIAS") => {
+                            let quality = rec.alias_quality.take();
+                            if let Some(name) = rec.alias_name.take().filter(|n| !n.is_empty()) {
+                                rec.aliases.push(Alias {
+                                    name,
+                                    quality: alias_quality(quality.as_deref().unwrap_or("")),
+                                });
                             }
                         }
                         [field] => rec.set_field(field, value),
-                        [group, value_el] if group == "NATIONALITY" && value_el == "VALUE" => {
+                        [group, field] if group == "NATIONALITY" && field == "VALUE" => {
                             if rec.nationality.is_none() && !value.is_empty() {
                                 rec.nationality = Some(value);
                             }
@@ -321,25 +316,23 @@ pub fn parse_un_xml(text: &str, regime: Option<&str>) -> Result<WatchlistDef, Li
                             "ALIAS_NAME" => rec.alias_name = Some(value),
                             _ => {}
                         },
-                        [group] if group.ends_with("_ALIAS") => {}
                         _ => {}
                     }
-                    // The end of an alias element: keep it if it has a name.
-                    if let Some((_, depth, rec)) = record.as_mut()
-                        && stack.len() == *depth + 1
-                        && stack.last().is_some_and(|g| g.ends_with("_ALIAS"))
-                    {
-                        let quality = rec.alias_quality.take();
-                        if let Some(name) = rec.alias_name.take().filter(|n| !n.is_empty()) {
-                            rec.aliases.push(Alias {
-                                name,
-                                quality: alias_quality(quality.as_deref().unwrap_or("")),
-                            });
+                }
+                if finished && let Some((kind, _, rec)) = record.take() {
+                    let keep = match (regime, &rec.list_type) {
+                        (None, _) => true,
+                        (Some(r), Some(t)) => t.eq_ignore_ascii_case(r),
+                        (Some(_), None) => false,
+                    };
+                    if keep {
+                        if regime.is_some() && regime_spelling.is_none() {
+                            regime_spelling.clone_from(&rec.list_type);
                         }
+                        parties.extend(rec.into_party(kind));
                     }
                 }
                 stack.pop();
-                buf.clear();
             }
             Event::Text(t) => {
                 if record.is_some() {
@@ -494,7 +487,7 @@ mod tests {
     fn unknown_entity_is_an_error() {
         let xml = "<CONSOLIDATED_LIST><ENTITIES><ENTITY>\n<FIRST_NAME>A &foo; B</FIRST_NAME>";
         match parse_un_xml(xml, None) {
-            Err(ListError::Xml { line, column, .. }) => assert_eq!((line, column), (2, 16)),
+            Err(ListError::Xml { line, column, .. }) => assert_eq!((line, column), (2, 15)),
             other => panic!("{other:?}"),
         }
     }
