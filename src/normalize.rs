@@ -349,7 +349,8 @@ mod tests {
         let n = NormalizedText::new(src);
         assert_eq!(n.as_str(), "grosshandel");
         assert_eq!(&src[n.original_range(3..4)], "ß");
-        assert_eq!(&src[n.original_range(0..5)], "Großh");
+        assert_eq!(&src[n.original_range(0..5)], "Groß");
+        assert_eq!(&src[n.original_range(0..6)], "Großh");
     }
 
     #[test]

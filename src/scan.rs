@@ -161,6 +161,23 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Cond::All(c) => c.iter().for_each(|c| self.gather(c, unit, focus, out)),
+            Cond::Any(c) if !(unit.start >= focus.start && unit.end <= focus.end) => {
+                // Outside the focus unit, one option is enough: the one whose
+                // evidence lies nearest to the passage.
+                let best = c
+                    .iter()
+                    .filter(|c| self.holds(c, unit))
+                    .map(|c| {
+                        let mut hits = Vec::new();
+                        self.gather(c, unit, focus, &mut hits);
+                        let d = hits.iter().map(|h| distance(h, focus)).min().unwrap_or(usize::MAX);
+                        (d, hits)
+                    })
+                    .min_by_key(|(d, _)| *d);
+                if let Some((_, hits)) = best {
+                    out.extend(hits);
+                }
+            }
             Cond::Any(c) | Cond::AtLeast(_, c) => {
                 for c in c {
                     if self.holds(c, unit) {

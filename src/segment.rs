@@ -301,7 +301,9 @@ pub fn word_window(text: &str, range: Range<usize>, n: u32) -> Range<usize> {
             words += 1;
         }
         in_word = w;
-        lo = i;
+        if w {
+            lo = i;
+        }
     }
     let mut words = 0;
     let mut in_word = false;
@@ -315,7 +317,9 @@ pub fn word_window(text: &str, range: Range<usize>, n: u32) -> Range<usize> {
             words += 1;
         }
         in_word = w;
-        hi = end + i + c.len_utf8();
+        if w {
+            hi = end + i + c.len_utf8();
+        }
     }
     lo..hi
 }

@@ -164,6 +164,17 @@ fn summary_filters() -> Vec<(&'static str, &'static str)> {
     vec![(r" in \d+\.\d+s", " in [TIME]")]
 }
 
+/// Whether a JSON value is a non-empty string.
+fn is_text(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| !s.is_empty())
+}
+
+/// Says on stderr why a test did not run.
+fn skip(why: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 fn has_ansi(s: &str) -> bool {
     s.contains('\u{1b}')
 }
@@ -252,7 +263,7 @@ fn validate_sarif(log: &Value) -> Result<(), String> {
     if log["version"] != "2.1.0" {
         return Err(format!("version is {}, not \"2.1.0\"", log["version"]));
     }
-    if !log["$schema"].as_str().is_some_and(|s| !s.is_empty()) {
+    if !is_text(&log["$schema"]) {
         return Err("`$schema` is missing".into());
     }
     let runs = log["runs"]
@@ -261,7 +272,7 @@ fn validate_sarif(log: &Value) -> Result<(), String> {
         .ok_or("`runs` is not a non-empty array")?;
     for (ri, run) in runs.iter().enumerate() {
         let driver = &run["tool"]["driver"];
-        if !driver["name"].as_str().is_some_and(|s| !s.is_empty()) {
+        if !is_text(&driver["name"]) {
             return Err(format!("runs[{ri}].tool.driver.name is missing"));
         }
         let rules = driver["rules"]
@@ -308,10 +319,7 @@ fn validate_sarif(log: &Value) -> Result<(), String> {
             if !["none", "note", "warning", "error"].contains(&level) {
                 return Err(format!("{at}.level {} is not a SARIF level", res["level"]));
             }
-            if !res["message"]["text"]
-                .as_str()
-                .is_some_and(|s| !s.is_empty())
-            {
+            if !is_text(&res["message"]["text"]) {
                 return Err(format!("{at}.message.text is missing"));
             }
             let phys = &res["locations"][0]["physicalLocation"];
@@ -329,11 +337,11 @@ fn validate_sarif(log: &Value) -> Result<(), String> {
                     return Err(format!("{at}: uri {uri:?} is not a URI reference"));
                 }
             }
-            if !phys["region"]["startLine"].as_u64().is_some_and(|l| l >= 1) {
+            if phys["region"]["startLine"].as_u64().unwrap_or(0) < 1 {
                 return Err(format!("{at}: region.startLine is missing or < 1"));
             }
             if let Some(c) = phys["region"].get("startColumn")
-                && !c.as_u64().is_some_and(|c| c >= 1)
+                && c.as_u64().unwrap_or(0) < 1
             {
                 return Err(format!("{at}: region.startColumn < 1"));
             }
@@ -507,7 +515,7 @@ fn scan_honours_gitignore_in_a_git_repository_unless_no_ignore() {
     match git {
         Ok(o) if o.status.success() => {}
         other => {
-            eprintln!("skipped: `git init` is not available ({other:?})");
+            skip(&format!("`git init` is not available ({other:?})"));
             return;
         }
     }
@@ -636,7 +644,7 @@ fn scan_unreadable_file_exits_2_with_the_os_error() {
     put(dir.path(), "open.txt", HIT);
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
     if std::fs::read(&p).is_ok() {
-        eprintln!("skipped: running with privileges that read a chmod 000 file");
+        skip("running with privileges that read a chmod 000 file");
         return;
     }
     let r = run_code(

@@ -274,3 +274,17 @@ fn builder_combines_sources() {
     assert_eq!(r.rules().len(), 3);
     assert_eq!(r.scan_text("A zebra.")[0].rule, "t.extra");
 }
+
+#[test]
+fn a_widened_any_brings_only_its_nearest_evidence() {
+    let r = rule(
+        "{all: [{any: [{terms: [Ruritania]}, {terms: [Strelsau]}], scope: document}, {terms: [arms deal]}]}",
+        "sentence",
+    );
+    let text = "Strelsau is far away.\n\nRuritania signed an arms deal.";
+    let f = r.scan_text(text);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].proximity, "sentence");
+    assert_eq!(f[0].confidence, 1.0);
+    assert_eq!(f[0].evidence.len(), 2);
+}

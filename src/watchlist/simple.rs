@@ -327,8 +327,35 @@ struct Columns {
     nationality: Option<usize>,
 }
 
-fn csv_error(e: &csv::Error, fallback_line: u64) -> ListError {
-    let line = e.position().map_or(fallback_line, csv::Position::line);
+/// The 1-based line where the record read from `pos` starts. The reader
+/// reports where it began reading, before the blank and comment lines it
+/// skipped, so skip them here too.
+fn record_line(text: &str, pos: &csv::Position) -> u64 {
+    let bytes = text.as_bytes();
+    let mut b = usize::try_from(pos.byte())
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while b < bytes.len() {
+        match bytes[b] {
+            b'\n' => b += 1,
+            b'\r' if bytes.get(b + 1) == Some(&b'\n') => b += 2,
+            b'#' => {
+                b = bytes[b..]
+                    .iter()
+                    .position(|&c| c == b'\n')
+                    .map_or(bytes.len(), |i| b + i + 1);
+            }
+            _ => break,
+        }
+    }
+    let newlines = bytes[..b].iter().filter(|&&c| c == b'\n').count();
+    u64::try_from(newlines)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1)
+}
+
+fn csv_error(text: &str, e: &csv::Error, fallback_line: u64) -> ListError {
+    let line = e.position().map_or(fallback_line, |p| record_line(text, p));
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..
@@ -382,8 +409,11 @@ pub fn parse_simple_csv(text: &str) -> Result<WatchlistDef, ListError> {
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
-    let headers = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
-    let header_line = headers.position().map_or(1, csv::Position::line);
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_error(text, &e, 1))?
+        .clone();
+    let header_line = headers.position().map_or(1, |p| record_line(text, p));
     let mut cols = Columns::default();
     for (i, h) in headers.iter().enumerate() {
         let key = h.trim().trim_start_matches('\u{FEFF}').to_lowercase();
@@ -426,8 +456,10 @@ pub fn parse_simple_csv(text: &str) -> Result<WatchlistDef, ListError> {
     let mut seen = HashSet::new();
     let mut last_line = header_line;
     for row in reader.records() {
-        let row = row.map_err(|e| csv_error(&e, last_line + 1))?;
-        let line = row.position().map_or(last_line + 1, csv::Position::line);
+        let row = row.map_err(|e| csv_error(text, &e, last_line + 1))?;
+        let line = row
+            .position()
+            .map_or(last_line + 1, |p| record_line(text, p));
         last_line = line;
         if row.iter().all(str::is_empty) {
             continue;
@@ -740,6 +772,11 @@ mod tests {
         assert_eq!(line_of("name,reference\nA,R1\n\"B\nC\",R2\nD,r1\n"), 5);
         assert_eq!(line_of("name,imo,type\nA,9074728,vessel\n"), 2);
         assert_eq!(line_of("name,type\n,entity\n"), 2);
+        assert_eq!(
+            line_of("# a list\n\nname,type\n\nA,entity\r\n\r\n# c\nB,robot\n"),
+            8
+        );
+        assert_eq!(line_of("# a list\n\nnome,type\n"), 3);
     }
 
     #[test]

@@ -137,14 +137,14 @@ pub fn name_variants(party: &Party) -> Vec<NameVariant> {
             PartyKind::Entity => entity_terms(alias),
             PartyKind::Vessel => vessel_terms(alias),
         };
-        for term in terms {
+        for (term, derived_word) in terms {
             let term = collapse(&term);
             let folded = fold_term(&term);
             if !folded.bytes().any(|b| b.is_ascii_alphanumeric()) || !seen.insert(folded.clone()) {
                 continue;
             }
             out.push(NameVariant {
-                needs_context: needs_context(party.kind, &folded),
+                needs_context: derived_word || needs_context(party.kind, &folded),
                 term,
                 alias: alias.to_owned(),
                 quality,
@@ -197,12 +197,17 @@ fn clean(s: &str) -> String {
     }
 }
 
+/// Terms made from one spelling, each with whether it is a single word the
+/// list never wrote alone (a name shortened to one word needs context).
+type Terms = Vec<(String, bool)>;
+
 /// Pushes `s` and, when it has apostrophes, `s` without them.
-fn push_with_plain(out: &mut Vec<String>, s: String) {
+fn push_with_plain(out: &mut Terms, s: String, derived_word: bool) {
     let plain = without_apostrophes(&s);
-    out.push(s);
-    if plain != *out.last().map_or("", String::as_str) {
-        out.push(plain);
+    let differs = plain != s;
+    out.push((s, derived_word));
+    if differs {
+        out.push((plain, derived_word));
     }
 }
 
@@ -379,364 +384,60 @@ impl Parens {
 // Word lists
 
 /// Function words ignored when judging whether a name is generic.
-const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "at", "de", "del", "des", "du", "for", "in", "la", "le", "of", "on", "the",
-    "to", "&",
-];
+const STOPWORDS: &str = "\
+    a an and at de del des du for in la le of on the to & no";
 
 /// Legal-form words: stripped from the end of entity names.
-const LEGAL_FORMS: &[&str] = &[
-    "bhd",
-    "co",
-    "coltd",
-    "company",
-    "companies",
-    "corp",
-    "corporation",
-    "gmbh",
-    "inc",
-    "incorporated",
-    "jv",
-    "j/v",
-    "limited",
-    "llc",
-    "llp",
-    "ltd",
-    "plc",
-    "pte",
-    "pty",
-    "sa",
-];
+const LEGAL_FORMS: &str = "\
+    bhd co coltd company corp corporation gmbh inc incorporated j/v jv limited llc llp ltd plc \
+    pte pty sa";
 
 /// Words stripped after a legal form (`... General Trading Corporation`).
-const QUALIFIERS: &[&str] = &["general", "group", "trading"];
+const QUALIFIERS: &str = "\
+    general group trading";
 
 /// Common English words, country and region words and romanised Korean
 /// generic words: a name made only of these is not distinctive.
-const GENERIC: &[&str] = &[
-    "academy",
-    "administration",
-    "aerospace",
-    "affairs",
-    "agency",
-    "agitation",
-    "agricultural",
-    "agriculture",
-    "air",
-    "airline",
-    "airlines",
-    "alliance",
-    "america",
-    "american",
-    "arab",
-    "armed",
-    "arms",
-    "army",
-    "art",
-    "arts",
-    "asia",
-    "asian",
-    "associated",
-    "association",
-    "atomic",
-    "aviation",
-    "bank",
-    "banking",
-    "best",
-    "big",
-    "black",
-    "blue",
-    "board",
-    "branch",
-    "bright",
-    "building",
-    "bureau",
-    "business",
-    "capital",
-    "cargo",
-    "care",
-    "center",
-    "central",
-    "centre",
-    "chemical",
-    "chemicals",
-    "china",
-    "chinese",
-    "chosen",
-    "choson",
-    "chosun",
-    "city",
-    "coal",
-    "college",
-    "command",
-    "commerce",
-    "commercial",
-    "commission",
-    "committee",
-    "communications",
-    "complex",
-    "construction",
-    "consulting",
-    "cooperation",
-    "cooperative",
-    "corea",
-    "council",
-    "credit",
-    "crew",
-    "cultural",
-    "culture",
-    "defence",
-    "defense",
-    "democratic",
-    "department",
-    "design",
-    "development",
-    "digital",
-    "direct",
-    "division",
-    "dprk",
-    "dragon",
-    "eagle",
-    "east",
-    "eastern",
-    "economic",
-    "economics",
-    "economy",
-    "electric",
-    "electrical",
-    "electronics",
-    "energy",
-    "engineering",
-    "enterprise",
-    "enterprises",
-    "equipment",
-    "europe",
-    "european",
-    "exchange",
-    "export",
-    "exports",
-    "external",
-    "factory",
-    "far",
-    "federation",
-    "finance",
-    "financial",
-    "first",
-    "fish",
-    "fisheries",
-    "fishing",
-    "floor",
-    "food",
-    "force",
-    "forces",
-    "foreign",
-    "forest",
-    "fortune",
-    "foundation",
-    "fourth",
-    "freedom",
-    "freight",
-    "friendship",
-    "fund",
-    "future",
-    "gain",
-    "garden",
-    "gas",
-    "general",
-    "global",
-    "glory",
-    "gold",
-    "golden",
-    "government",
-    "great",
-    "green",
-    "group",
-    "guidance",
-    "harbor",
-    "harbour",
-    "health",
-    "heavy",
-    "heaven",
-    "high",
-    "holding",
-    "holdings",
-    "home",
-    "hong",
-    "hongkong",
-    "hope",
-    "hotel",
-    "house",
-    "hoesa",
-    "import",
-    "imports",
-    "industrial",
-    "industries",
-    "industry",
-    "information",
-    "institute",
-    "insurance",
-    "intelligence",
-    "internal",
-    "international",
-    "investment",
-    "iron",
-    "island",
-    "joint",
-    "kaebal",
-    "kong",
-    "korea",
-    "korean",
-    "koreans",
-    "kpa",
-    "land",
-    "leader",
-    "liberty",
-    "light",
-    "line",
-    "lines",
-    "logistics",
-    "machine",
-    "machinery",
-    "machines",
-    "main",
-    "management",
-    "marine",
-    "maritime",
-    "material",
-    "materials",
-    "medical",
-    "metal",
-    "metals",
-    "military",
-    "mineral",
-    "minerals",
-    "mining",
-    "ministry",
-    "moon",
-    "mooyok",
-    "mountain",
-    "muyok",
-    "national",
-    "natural",
-    "navigation",
-    "network",
-    "new",
-    "north",
-    "northern",
-    "nuclear",
-    "ocean",
-    "office",
-    "oil",
-    "operation",
-    "organisation",
-    "organization",
-    "overseas",
-    "pacific",
-    "park",
-    "partners",
-    "party",
-    "peace",
-    "people",
-    "peoples",
-    "petroleum",
-    "pine",
-    "plant",
-    "port",
-    "power",
-    "pro",
-    "products",
-    "progress",
-    "project",
-    "projects",
-    "propaganda",
-    "public",
-    "railway",
-    "reconnaissance",
-    "red",
-    "republic",
-    "research",
-    "resource",
-    "resources",
-    "river",
-    "rocket",
-    "royal",
-    "russia",
-    "russian",
-    "safety",
-    "school",
-    "science",
-    "sciences",
-    "scientific",
-    "sea",
-    "second",
-    "security",
-    "service",
-    "services",
-    "ship",
-    "shipping",
-    "shpg",
-    "silver",
-    "singapore",
-    "society",
-    "solutions",
-    "south",
-    "southern",
-    "space",
-    "special",
-    "sports",
-    "star",
-    "state",
-    "steel",
-    "strategic",
-    "studio",
-    "sun",
-    "supplies",
-    "supply",
-    "systems",
-    "taesong",
-    "tanker",
-    "technical",
-    "technologies",
-    "technology",
-    "third",
-    "tool",
-    "tools",
-    "tourism",
-    "trade",
-    "trading",
-    "transport",
-    "travel",
-    "trust",
-    "union",
-    "unit",
-    "united",
-    "unhaeng",
-    "university",
-    "victory",
-    "west",
-    "western",
-    "white",
-    "workers",
-    "works",
-    "world",
-    "yonhap",
-    "jindallae",
-];
+const GENERIC: &str = "\
+    academy administration aerospace affairs agency agitation agricultural agriculture air \
+    airline airlines alliance america american arab armed arms army art arts asia asian \
+    associated association atomic aviation bank banking best big black blue board branch bright \
+    building bureau business capital care cargo center central centre chemical chemicals china \
+    chinese chosen choson chosun city coal college command commerce commercial commission \
+    committee communications complex construction consulting cooperation cooperative corea \
+    council credit crew cultural culture defence defense democratic department design \
+    development digital direct division dprk dragon eagle east eastern economic economics \
+    economy electric electrical electronics energy engineering enterprise enterprises equipment \
+    europe european exchange export exports external factory far federation finance financial \
+    first fish fisheries fishing floor food force forces foreign forest fortune foundation \
+    fourth freedom freight friendship fund future gain garden gas general global glory gold \
+    golden government great green group guidance harbor harbour health heaven heavy high hoesa \
+    holding holdings home hong hongkong hope hotel house import imports industrial industries \
+    industry information institute insurance intelligence internal international investment \
+    iron island jindallae joint kaebal kong korea korean koreans kpa land leader liberty light \
+    line lines logistics machine machinery machines main management marine maritime material \
+    materials medical metal metals military mineral minerals mining ministry moon mooyok \
+    mountain muyok national natural navigation network new north northern nuclear ocean office \
+    oil operation organisation organization overseas pacific park partners party peace people \
+    peoples petroleum pine plant port power pro products progress project projects propaganda \
+    public railway reconnaissance red republic research resource resources river rocket royal \
+    russia russian safety school science sciences scientific sea second security service \
+    services ship shipping shpg silver singapore society solutions south southern space special \
+    sports star state steel strategic studio sun supplies supply systems tanker technical \
+    technologies technology third tool tools tourism trade trading transport travel trust \
+    unhaeng union unit united university victory west western white workers works world yonhap";
 
 /// Common romanisations of Korean family names, folded without apostrophes.
-const KOREAN_SURNAMES: &[&str] = &[
-    "ahn", "an", "bae", "baek", "bak", "bang", "byon", "byun", "cha", "chae", "chang", "cheon",
-    "chi", "cho", "choe", "choi", "chon", "chong", "chu", "chun", "chung", "chwe", "eom", "gang",
-    "gim", "go", "gu", "ha", "han", "heo", "ho", "hong", "hwang", "hyon", "hyun", "im", "jang",
-    "jeon", "jeong", "ji", "jo", "jon", "jong", "joo", "ju", "kang", "kil", "kim", "ko", "koh",
-    "koo", "ku", "kwak", "kwon", "kye", "lee", "li", "lim", "min", "moon", "mun", "na", "nam",
-    "no", "o", "oh", "om", "pae", "paek", "paik", "pak", "pang", "park", "pyon", "ra", "rhee",
-    "ri", "rim", "ro", "roh", "ryang", "ryu", "shin", "sim", "sin", "so", "sohn", "son", "song",
-    "suh", "tak", "u", "woo", "yang", "yi", "yo", "yom", "yon", "yoo", "yoon", "yu", "yun",
-];
+const KOREAN_SURNAMES: &str = "\
+    ahn an bae baek bak bang byon byun cha chae chang cheon chi cho choe choi chon chong chu \
+    chun chung chwe eom gang gim go gu ha han heo ho hong hwang hyon hyun im jang jeon jeong ji \
+    jo jon jong joo ju kang kil kim ko koh koo ku kwak kwon kye lee li lim min moon mun na nam \
+    no o oh om pae paek paik pak pang park pyon ra rhee ri rim ro roh ryang ryu shin sim sin so \
+    sohn son song suh tak u woo yang yi yo yom yon yoo yoon yu yun";
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    list.contains(&word)
+/// Whether `word` is one of the whitespace-separated words of `list`.
+fn in_list(list: &str, word: &str) -> bool {
+    list.split_whitespace().any(|w| w == word)
 }
 
 fn is_generic(word: &str) -> bool {
@@ -763,7 +464,7 @@ fn needs_context(kind: PartyKind, folded: &str) -> bool {
     let letters = folded.bytes().filter(u8::is_ascii_alphabetic).count();
     match kind {
         PartyKind::Vessel => true,
-        PartyKind::Individual => words.len() <= 1 || (words.len() == 2 && letters <= 7),
+        PartyKind::Individual => words.len() <= 1 || letters <= 7,
         PartyKind::Entity => {
             if let [word] = words.as_slice() {
                 return letters < 6 || is_generic(word);
@@ -771,7 +472,10 @@ fn needs_context(kind: PartyKind, folded: &str) -> bool {
             let content: Vec<&str> = words
                 .iter()
                 .copied()
-                .filter(|w| !in_list(STOPWORDS, w) && !in_list(LEGAL_FORMS, &legal_key(w)))
+                .filter(|w| {
+                    let k = legal_key(w);
+                    !in_list(STOPWORDS, &k) && !in_list(LEGAL_FORMS, &k)
+                })
                 .collect();
             content.len() <= 3
                 && content
@@ -816,12 +520,12 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
         if n == 0 {
             break;
         }
-        if in_list(LEGAL_FORMS, &keys[n - 1]) {
-            n -= 1;
-        } else if ends_with(n, &["group", "of", "companies"]) {
+        if ends_with(n, &["group", "of", "companies"]) {
             n -= 3;
         } else if ends_with(n, &["joint", "venture"]) || ends_with(n, &["general", "bureau"]) {
             n -= 2;
+        } else if in_list(LEGAL_FORMS, &keys[n - 1]) {
+            n -= 1;
         } else {
             break;
         }
@@ -830,7 +534,7 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
         return None;
     }
     let legal_only = n;
-    while n > 0 && in_list(QUALIFIERS, &keys[n - 1]) {
+    while n > 0 && (in_list(QUALIFIERS, &keys[n - 1]) || in_list(STOPWORDS, &keys[n - 1])) {
         n -= 1;
     }
     let join = |k: usize| {
@@ -875,45 +579,46 @@ fn strip_country(s: &str) -> Option<String> {
     None
 }
 
-fn entity_forms(out: &mut Vec<String>, name: &str) {
+fn entity_forms(out: &mut Terms, name: &str) {
     let mut forms: Vec<String> = vec![name.to_owned()];
     if let Some(short) = strip_country(name).filter(|s| distinctive(s)) {
         forms.push(short);
     }
     for form in forms {
         let stripped = strip_legal(&form);
-        push_with_plain(out, form);
+        push_with_plain(out, form, false);
         if let Some((legal_only, core)) = stripped {
             for s in [legal_only, core] {
                 if distinctive(&s) {
-                    push_with_plain(out, s);
+                    let one_word = !s.trim().contains(char::is_whitespace);
+                    push_with_plain(out, s, one_word);
                 }
             }
         }
     }
 }
 
-fn entity_terms(alias: &str) -> Vec<String> {
+fn entity_terms(alias: &str) -> Terms {
     let p = split_parens(&clean(alias));
     let mut out = Vec::new();
     if p.inner_group {
-        push_with_plain(&mut out, clean(alias));
+        push_with_plain(&mut out, clean(alias), false);
     }
     if let Some(u) = &p.unwrapped {
         entity_forms(&mut out, u);
     }
     entity_forms(&mut out, &p.base);
-    out.extend(p.separate);
+    out.extend(p.separate.into_iter().map(|t| (t, false)));
     out
 }
 
 // ---------------------------------------------------------------------------
 // Vessels
 
-fn vessel_terms(alias: &str) -> Vec<String> {
+fn vessel_terms(alias: &str) -> Terms {
     let name = clean(alias);
     let mut out = Vec::new();
-    push_with_plain(&mut out, name.clone());
+    push_with_plain(&mut out, name.clone(), false);
     // `YU JONG 2` → `Yujong 2`: syllables joined, hull number kept.
     let plain = without_apostrophes(&name);
     let tokens: Vec<&str> = plain.split_whitespace().collect();
@@ -927,7 +632,7 @@ fn vessel_terms(alias: &str) -> Vec<String> {
             joined.push(' ');
             joined.push_str(n);
         }
-        out.push(joined);
+        out.push((joined, false));
     }
     out
 }
@@ -1070,17 +775,18 @@ impl Person {
         single || self.given_keys.contains(&key(alias))
     }
 
-    fn terms(&self, alias: &str, primary: bool) -> Vec<String> {
+    fn terms(&self, alias: &str, primary: bool) -> Terms {
         let p = split_parens(&clean(alias));
         let name = p.unwrapped.clone().unwrap_or_else(|| p.base.clone());
+        let separate = p.separate.into_iter().map(|t| (t, false));
         let mut out = Vec::new();
         if !self.korean {
-            push_with_plain(&mut out, name);
-            out.extend(p.separate);
+            push_with_plain(&mut out, name, false);
+            out.extend(separate);
             return out;
         }
         if !primary && self.name_alone(&name) {
-            return p.separate;
+            return separate.collect();
         }
         let split = match (&self.parts, primary) {
             (Some((family, given)), true) => Some(Split {
@@ -1101,9 +807,8 @@ impl Person {
             forms.extend(joined.iter().map(|j| format!("{j} {family}")));
         }
         let plain: Vec<String> = forms.iter().map(|f| without_apostrophes(f)).collect();
-        out.extend(forms);
-        out.extend(plain);
-        out.extend(p.separate);
+        out.extend(forms.into_iter().chain(plain).map(|t| (t, false)));
+        out.extend(separate);
         out
     }
 }
@@ -1149,14 +854,15 @@ mod tests {
 
     #[test]
     fn generic_list_is_sorted_and_lower_case() {
-        for list in [GENERIC, KOREAN_SURNAMES, LEGAL_FORMS] {
-            for w in list {
-                assert_eq!(w.to_lowercase(), *w);
+        for list in [GENERIC, KOREAN_SURNAMES, LEGAL_FORMS, STOPWORDS, QUALIFIERS] {
+            let words: Vec<&str> = list.split_whitespace().collect();
+            assert!(words.iter().all(|w| w.to_lowercase() == *w));
+            if list != STOPWORDS {
+                let mut sorted = words.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, words);
             }
         }
-        let mut sorted = KOREAN_SURNAMES.to_vec();
-        sorted.sort_unstable();
-        assert_eq!(sorted, KOREAN_SURNAMES);
     }
 
     #[test]
