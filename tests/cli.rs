@@ -1063,6 +1063,113 @@ fn color_always_never_and_no_color() {
 }
 
 // ---------------------------------------------------------------------------
+// scan: record files (.csv, .json, .jsonl, .yaml)
+// ---------------------------------------------------------------------------
+
+/// A customs export: record 2 describes a delivery to the DPRK.
+const MANIFEST_CSV: &str = "id,description,destination\n\
+    1,Weekly fuel price report,China\n\
+    2,\"The tanker delivered diesel to Nampo, North Korea.\",China\n";
+
+#[test]
+fn scan_record_file_reports_the_record_and_field() {
+    let dir = tempdir();
+    put(dir.path(), "manifest.csv", MANIFEST_CSV);
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--format", "jsonl", "manifest.csv"]),
+        1,
+    );
+    let found = jsonl(&r.stdout);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_finding_shape(&found[0]);
+    assert_eq!(found[0]["record"], 2);
+    assert_eq!(found[0]["field"], "description");
+    assert_eq!(found[0]["line"], 3);
+
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--color", "never", "manifest.csv"]),
+        1,
+    );
+    assert!(
+        r.stdout.starts_with(
+            "manifest.csv:3: record 2, field description: high test.petroleum.supply: "
+        ),
+        "{}",
+        r.stdout
+    );
+
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--format", "sarif", "manifest.csv"]),
+        1,
+    );
+    validate_sarif(&json(&r.stdout)).unwrap();
+}
+
+#[test]
+fn scan_record_file_as_text_with_no_records() {
+    let dir = tempdir();
+    put(dir.path(), "manifest.csv", MANIFEST_CSV);
+    let r = run_code(
+        &mut scan_in(
+            dir.path(),
+            &["--no-records", "--format", "jsonl", "manifest.csv"],
+        ),
+        1,
+    );
+    let found = jsonl(&r.stdout);
+    assert_eq!(found.len(), 1, "{}", r.stdout);
+    assert_eq!(found[0]["line"], 3);
+    assert!(found[0].get("record").is_none(), "{}", r.stdout);
+    assert!(found[0].get("field").is_none(), "{}", r.stdout);
+}
+
+#[test]
+fn scan_malformed_record_is_an_error_and_the_others_are_scanned() {
+    let dir = tempdir();
+    put(
+        dir.path(),
+        "manifest.csv",
+        format!("{MANIFEST_CSV}3,too,many,fields\n"),
+    );
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--format", "jsonl", "manifest.csv"]),
+        2,
+    );
+    assert!(
+        r.stderr
+            .contains("sanctions-check: manifest.csv: record 3 (line 4): "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(jsonl(&r.stdout).len(), 1, "record 2 is still reported");
+}
+
+#[test]
+fn fields_file_problems_exit_2() {
+    let dir = tempdir();
+    put(dir.path(), "manifest.csv", MANIFEST_CSV);
+    put(dir.path(), "good.yaml", "roles:\n  hs_code: [tariff_no]\n");
+    put(dir.path(), "bad.yaml", "rolez:\n  hs_code: [tariff_no]\n");
+    run_code(
+        &mut scan_in(dir.path(), &["--fields", "good.yaml", "manifest.csv"]),
+        1,
+    );
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--fields", "none.yaml", "manifest.csv"]),
+        2,
+    );
+    assert!(r.stderr.contains("--fields none.yaml"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--fields", "bad.yaml", "manifest.csv"]),
+        2,
+    );
+    assert!(r.stderr.contains("bad.yaml:1:1"), "{}", r.stderr);
+    assert!(r.stderr.contains("E001"), "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+}
+
+// ---------------------------------------------------------------------------
 // Output formats
 // ---------------------------------------------------------------------------
 
@@ -1920,13 +2027,14 @@ fn help_of_every_command() {
             "{args:?}: {}",
             r.stdout
         );
-        let wants_examples = matches!(args, ["scan"] | ["explain"]);
-        assert_eq!(
-            r.stdout.contains("Examples"),
-            wants_examples,
-            "{args:?}: {}",
-            r.stdout
-        );
+        if matches!(args, ["scan"] | ["explain"]) {
+            assert!(r.stdout.contains("Examples:"), "{args:?}: {}", r.stdout);
+            assert!(
+                r.stdout.contains(&format!("sanctions-check {}", args[0])),
+                "{args:?}: the examples show the command: {}",
+                r.stdout
+            );
+        }
     }
     let r = run_code(bin().args(["help", "scan"]), 0);
     assert!(r.stdout.contains("Examples"));
@@ -2033,4 +2141,28 @@ fn bug_baseline_matches_the_same_file_spelled_differently() {
     );
     let r = run(&mut scan_in(d, &["--baseline", "b.json", "./doc.txt"]));
     assert_eq!(r.code, Some(0), "{}", r.stdout);
+}
+
+#[test]
+#[ignore = "BUG: in a record file, `start`, `end` and `column` are offsets inside the \
+            field while `line` is the file's, so the SARIF region (byteOffset, \
+            startColumn) points at the wrong place in the file"]
+fn bug_sarif_region_of_a_record_finding_points_into_the_file() {
+    let dir = tempdir();
+    let p = put(dir.path(), "manifest.csv", MANIFEST_CSV);
+    let bytes = std::fs::read(p).unwrap();
+    let r = run_code(
+        &mut scan_in(dir.path(), &["--format", "sarif", "manifest.csv"]),
+        1,
+    );
+    let log = json(&r.stdout);
+    let region = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    let offset = region["byteOffset"].as_u64().unwrap() as usize;
+    assert!(
+        bytes[offset..].starts_with(b"delivered"),
+        "byteOffset {offset} points at {:?}",
+        String::from_utf8_lossy(&bytes[offset..offset + 20])
+    );
+    assert_eq!(region["startLine"], 3);
+    assert_eq!(region["startColumn"], 15);
 }

@@ -306,10 +306,13 @@ pub fn parse_un_xml(text: &str, regime: Option<&str>) -> Result<WatchlistDef, Li
                             }
                         }
                         [field] => rec.set_field(field, value),
-                        [group, field] if group == "NATIONALITY" && field == "VALUE" => {
-                            if rec.nationality.is_none() && !value.is_empty() {
-                                rec.nationality = Some(value);
-                            }
+                        [group, field]
+                            if group == "NATIONALITY"
+                                && field == "VALUE"
+                                && rec.nationality.is_none()
+                                && !value.is_empty() =>
+                        {
+                            rec.nationality = Some(value);
                         }
                         [group, field] if group.ends_with("_ALIAS") => match field.as_str() {
                             "QUALITY" => rec.alias_quality = Some(value),
@@ -499,6 +502,15 @@ mod tests {
             matches!(err, Err(ListError::Xml { line: 2, .. })),
             "{err:?}"
         );
+    }
+
+    #[test]
+    fn byte_order_mark_and_declaration() {
+        let xml = "\u{FEFF}<?xml version='1.0' encoding='UTF-8'?>\n<CONSOLIDATED_LIST dateGenerated='2030-01-01'>\
+            <ENTITIES><ENTITY><FIRST_NAME>X CO</FIRST_NAME><REFERENCE_NUMBER>KPe.1</REFERENCE_NUMBER>\
+            </ENTITY></ENTITIES></CONSOLIDATED_LIST>";
+        let list = parse_un_xml(xml, None);
+        assert!(matches!(&list, Ok(l) if l.parties.len() == 1), "{list:?}");
     }
 
     #[test]
