@@ -3,9 +3,10 @@
 //! * A file with a NUL byte in its first 8 KiB is *binary* (the convention of
 //!   ripgrep and git): folder scans skip it and count it.
 //! * Invalid UTF-8 is decoded *byte for byte*: each byte of an invalid
-//!   sequence becomes `?`, so every byte offset in the text is the same
-//!   offset in the file. The number of replaced bytes is reported, so the
-//!   caller can warn.
+//!   sequence becomes U+001A SUBSTITUTE (one byte, neither a letter, a space
+//!   nor a sentence end, so "caf\xe9" still reads as one word in one
+//!   sentence), so every byte offset in the text is the same offset in the
+//!   file. The number of replaced bytes is reported, so the caller can warn.
 //! * A UTF-8 byte-order mark is kept as is (it is a zero-width character that
 //!   normalization ignores), so offsets stay those of the file.
 
@@ -18,7 +19,7 @@ pub const BINARY_SNIFF_BYTES: usize = 8 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded<'a> {
     /// The text: the file's bytes, with each byte of an invalid UTF-8
-    /// sequence replaced by `?`.
+    /// sequence replaced by U+001A.
     pub text: Cow<'a, str>,
     /// How many bytes were replaced.
     pub invalid_bytes: usize,
@@ -29,13 +30,16 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(BINARY_SNIFF_BYTES)]).is_some()
 }
 
-/// Decodes `bytes` as UTF-8, replacing each invalid byte with `?` so that
-/// offsets are preserved.
+/// The character that stands for each invalid byte.
+pub const SUBSTITUTE: char = '\u{1A}';
+
+/// Decodes `bytes` as UTF-8, replacing each invalid byte with
+/// [`SUBSTITUTE`] so that offsets are preserved.
 ///
 /// ```
 /// use sanctions_check::document::decode;
 /// let d = decode(b"caf\xe9 in Pyongyang");
-/// assert_eq!(d.text, "caf? in Pyongyang");
+/// assert_eq!(d.text, "caf\u{1A} in Pyongyang");
 /// assert_eq!(d.invalid_bytes, 1);
 /// ```
 pub fn decode(bytes: &[u8]) -> Decoded<'_> {
@@ -51,7 +55,7 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
                 out.push_str(chunk.valid());
                 let bad = chunk.invalid().len();
                 invalid += bad;
-                out.extend(std::iter::repeat_n('?', bad));
+                out.extend(std::iter::repeat_n(SUBSTITUTE, bad));
             }
             Decoded {
                 text: Cow::Owned(out),

@@ -156,6 +156,32 @@ pub fn conditions_of(set: &RuleSet, id: &str) -> Option<(String, Option<String>)
     ))
 }
 
+/// The `downgrade` entries of rule `id`: note, factor and condition written out.
+pub fn downgrades_of(set: &RuleSet, id: &str) -> Vec<(String, f64, String)> {
+    let Some(rule) = set.index_of(id).and_then(|i| set.compiled(i)) else {
+        return Vec::new();
+    };
+    rule.downgrades
+        .iter()
+        .map(|d| {
+            (
+                d.note.clone(),
+                d.factor,
+                describe(set, &d.when, rule.info.scope),
+            )
+        })
+        .collect()
+}
+
+/// The rule id nearest to a mistyped one ("did you mean").
+pub fn closest_rule_id<'a>(set: &'a RuleSet, id: &str) -> Option<&'a str> {
+    crate::compile::closest(id, set.rules().map(|r| r.id.as_str())).or_else(|| {
+        set.rules()
+            .map(|r| r.id.as_str())
+            .find(|r| r.contains(id) || id.contains(r))
+    })
+}
+
 fn all_atoms(c: &Cond, out: &mut Vec<AtomId>) {
     match c {
         Cond::Atom(a) => {

@@ -170,7 +170,11 @@ impl<'a> Evaluator<'a> {
                     .map(|c| {
                         let mut hits = Vec::new();
                         self.gather(c, unit, focus, &mut hits);
-                        let d = hits.iter().map(|h| distance(h, focus)).min().unwrap_or(usize::MAX);
+                        let d = hits
+                            .iter()
+                            .map(|h| distance(h, focus))
+                            .min()
+                            .unwrap_or(usize::MAX);
                         (d, hits)
                     })
                     .min_by_key(|(d, _)| *d);

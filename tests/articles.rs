@@ -25,6 +25,7 @@ struct Expected {
 }
 
 #[test]
+#[allow(clippy::print_stdout)] // the per-category figures are the point of this test
 fn bundled_pack_flags_expected_categories_and_no_forbidden_ones() {
     let dir = "tests/fixtures/articles";
     let text = std::fs::read_to_string(format!("{dir}/expectations.yaml")).unwrap();
@@ -34,7 +35,12 @@ fn bundled_pack_flags_expected_categories_and_no_forbidden_ones() {
         .args(["scan", "--format", "json", "--quiet", dir])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(json["errors"].as_array().unwrap().is_empty());
     let mut flagged: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();

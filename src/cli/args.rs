@@ -7,11 +7,8 @@ use sanctions_check::Severity;
 
 /// Flags passages and trade records that may describe dealings prohibited by
 /// sanctions, so that a person reviews them.
-///
-/// Exit codes: 0 no findings, 1 findings, 2 errors (bad rules, unreadable
-/// input, bad usage).
 #[derive(Debug, Parser)]
-#[command(name = "sanctions-check", version, about, long_about = None)]
+#[command(name = "sanctions-check", version, about, long_about = None, after_help = EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -30,7 +27,12 @@ pub enum Command {
     Explain(ExplainArgs),
 }
 
-const SCAN_EXAMPLES: &str = "Examples:
+const EXIT_CODES: &str = "Exit codes: 0 no findings, 1 findings (for `rules test`: a failing example), \
+2 errors (bad rules, unreadable input, malformed records, bad usage).";
+
+const SCAN_EXAMPLES: &str = "Exit codes: 0 no findings, 1 findings, 2 errors.
+
+Examples:
   sanctions-check scan reports/                     scan a folder with the bundled UN DPRK pack
   sanctions-check scan --format json memo.txt       one JSON document with findings and summary
   cat notice.txt | sanctions-check scan             read standard input
@@ -67,6 +69,15 @@ pub enum Format {
     Csv,
 }
 
+/// Output formats of the commands that print one report.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    /// For people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum ColorChoice {
     /// Color on a terminal, unless NO_COLOR is set.
@@ -91,7 +102,7 @@ pub struct ScanArgs {
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub min_severity: Option<Severity>,
     /// Only report findings with at least this confidence (0 to 1).
-    #[arg(long, value_name = "N", default_value_t = 0.0)]
+    #[arg(long, value_name = "N", default_value_t = 0.0, value_parser = parse_confidence)]
     pub min_confidence: f64,
     /// Only run rules whose id matches this glob (repeatable), e.g. `un-dprk.petroleum.*`.
     #[arg(long = "rule", value_name = "GLOB")]
@@ -149,8 +160,8 @@ pub struct ListArgs {
     #[command(flatten)]
     pub source: RuleSource,
     /// Output format (text or json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
     /// Only rules whose citations include an unverified paragraph number.
     #[arg(long)]
     pub unverified: bool,
@@ -172,8 +183,8 @@ pub struct TestArgs {
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<String>,
     /// Output format (text or json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -189,8 +200,15 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub source: RuleSource,
     /// Output format (text or json).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+fn parse_confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a number from 0 to 1")),
+    }
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {

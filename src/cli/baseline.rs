@@ -27,7 +27,7 @@ impl Baseline {
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!("{} is not a baseline file: {e}", path.display()),
+                format!("not a baseline file: {e}"),
             )
         })?;
         Ok(b.findings.into_iter().collect())
@@ -42,7 +42,7 @@ impl Baseline {
             version: 1,
             findings: entries,
         };
-        let text = serde_json::to_string_pretty(&b).map_err(io::Error::other)?;
+        let text = serde_json::to_string_pretty(&b).map_err(io::Error::from)?;
         std::fs::write(path, text + "\n")
     }
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use sanctions_check::document::decode;
 use sanctions_check::explain::{conditions_of, explain, rule_info};
 
-use super::args::{ExplainArgs, Format};
+use super::args::{ExplainArgs, ReportFormat};
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, report_load_error, use_color};
 
 pub fn run(a: ExplainArgs) -> io::Result<u8> {
@@ -17,20 +17,10 @@ pub fn run(a: ExplainArgs) -> io::Result<u8> {
         }
     };
     let Some(info) = rule_info(&rules, &a.rule) else {
-        let ids: Vec<&str> = rules.rules().map(|r| r.id.as_str()).collect();
-        let near: Vec<&&str> = ids
-            .iter()
-            .filter(|id| id.contains(a.rule.as_str()) || a.rule.contains(**id))
-            .take(5)
-            .collect();
         let mut err = io::stderr().lock();
         writeln!(err, "sanctions-check: no rule with id `{}`", a.rule)?;
-        if !near.is_empty() {
-            writeln!(
-                err,
-                "  did you mean: {}",
-                near.iter().map(|s| **s).collect::<Vec<_>>().join(", ")
-            )?;
+        if let Some(near) = sanctions_check::explain::closest_rule_id(&rules, &a.rule) {
+            writeln!(err, "  did you mean `{near}`?")?;
         }
         writeln!(err, "  (`sanctions-check rules list` shows every id)")?;
         return Ok(EXIT_ERROR);
@@ -48,7 +38,7 @@ pub fn run(a: ExplainArgs) -> io::Result<u8> {
     };
     let mut out = io::stdout().lock();
     let explanation = text.as_deref().and_then(|t| explain(&rules, &a.rule, t));
-    if a.format == Format::Json {
+    if a.format == ReportFormat::Json {
         #[derive(serde::Serialize)]
         struct Doc<'a> {
             rule: &'a str,
@@ -73,7 +63,7 @@ pub fn run(a: ExplainArgs) -> io::Result<u8> {
             unless,
             explanation: explanation.as_ref(),
         };
-        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         writeln!(out, "{}: {}", info.id, info.title)?;
@@ -93,6 +83,9 @@ pub fn run(a: ExplainArgs) -> io::Result<u8> {
             writeln!(out, "\n  match:  {cond}")?;
             if let Some(u) = unless {
                 writeln!(out, "  unless: {u}")?;
+            }
+            for (note, factor, when) in sanctions_check::explain::downgrades_of(&rules, &a.rule) {
+                writeln!(out, "  downgrade x{factor}: {when}\n      note: {note}")?;
             }
         }
         if let Some(x) = &explanation {

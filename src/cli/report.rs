@@ -253,7 +253,7 @@ impl<'r> Reporter<'r> {
     pub fn error(&mut self, path: &str, message: &str) -> io::Result<()> {
         self.out.flush()?;
         let mut err = io::stderr().lock();
-        writeln!(err, "sanctions-check: {path}: {message}")?;
+        writeln!(err, "sanctions-check: {}: {message}", printable_path(path))?;
         self.errors.push(ErrorOut {
             path: path.to_owned(),
             message: message.to_owned(),
@@ -266,7 +266,8 @@ impl<'r> Reporter<'r> {
         self.out.flush()?;
         writeln!(
             io::stderr().lock(),
-            "sanctions-check: warning: {path}: {message}"
+            "sanctions-check: warning: {}: {message}",
+            printable_path(path)
         )
     }
 
@@ -283,7 +284,7 @@ impl<'r> Reporter<'r> {
             Format::Jsonl => {
                 for f in &out.findings {
                     serde_json::to_writer(&mut self.out, &FindingOut::new(&out.path, f))
-                        .map_err(io::Error::other)?;
+                        .map_err(io::Error::from)?;
                     self.out.write_all(b"\n")?;
                 }
                 self.out.flush()
@@ -291,8 +292,7 @@ impl<'r> Reporter<'r> {
             Format::Csv => {
                 let w = self.csv_writer()?;
                 for f in &out.findings {
-                    w.write_record(csv_row(&out.path, f))
-                        .map_err(io::Error::other)?;
+                    w.write_record(csv_row(&out.path, f)).map_err(csv_io)?;
                 }
                 w.flush()
             }
@@ -308,7 +308,7 @@ impl<'r> Reporter<'r> {
     fn csv_writer(&mut self) -> io::Result<&mut csv::Writer<io::Stdout>> {
         if self.csv.is_none() {
             let mut w = csv::Writer::from_writer(io::stdout());
-            w.write_record(CSV_HEADER).map_err(io::Error::other)?;
+            w.write_record(CSV_HEADER).map_err(csv_io)?;
             self.csv = Some(w);
         }
         Ok(self.csv.as_mut().expect("just created"))
@@ -335,18 +335,27 @@ impl<'r> Reporter<'r> {
                     summary,
                     errors: &self.errors,
                 };
-                serde_json::to_writer_pretty(&mut self.out, &doc).map_err(io::Error::other)?;
+                serde_json::to_writer_pretty(&mut self.out, &doc).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Sarif => {
                 let log = sarif::log(self.rules, &self.collected);
-                serde_json::to_writer_pretty(&mut self.out, &log).map_err(io::Error::other)?;
+                serde_json::to_writer_pretty(&mut self.out, &log).map_err(io::Error::from)?;
                 self.out.write_all(b"\n")?;
             }
             Format::Csv => self.csv_writer()?.flush()?,
             _ => {}
         }
         self.out.flush()
+    }
+}
+
+/// A CSV error as an I/O error, keeping the kind of an underlying I/O error
+/// (a closed pipe must stay a closed pipe).
+fn csv_io(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
     }
 }
 
@@ -383,7 +392,7 @@ fn csv_row(path: &str, f: &Finding) -> [String; 19] {
         f.title.clone(),
         f.category.clone(),
         f.severity.to_string(),
-        f.confidence.to_string(),
+        format!("{:.2}", f.confidence),
         f.proximity.clone(),
         f.citation_text(),
         f.effective.clone().unwrap_or_default(),
@@ -429,6 +438,17 @@ fn paint(s: &str, style: Style, color: bool) -> String {
     }
 }
 
+/// A character safe to print on a terminal: control characters from the
+/// document (escape sequences, bells, NULs) are shown as U+FFFD.
+fn printable(c: char) -> char {
+    if c.is_control() { '\u{FFFD}' } else { c }
+}
+
+/// A path safe to print on a terminal.
+pub fn printable_path(path: &str) -> String {
+    path.chars().map(printable).collect()
+}
+
 /// One finding as a text block:
 ///
 /// ```text
@@ -438,8 +458,13 @@ fn paint(s: &str, style: Style, color: bool) -> String {
 /// ```
 pub fn text_block(path: &str, f: &Finding, color: bool) -> String {
     let loc = match (&f.record, &f.field) {
-        (Some(r), Some(field)) => format!("{}:{}: record {r}, field {field}", path, f.line),
-        _ => format!("{}:{}:{}", path, f.line, f.column),
+        (Some(r), Some(field)) => format!(
+            "{}:{}: record {r}, field {}",
+            printable_path(path),
+            f.line,
+            printable_path(field)
+        ),
+        _ => format!("{}:{}:{}", printable_path(path), f.line, f.column),
     };
     let head = format!(
         "{}: {} {}: {}\n",
@@ -502,7 +527,7 @@ fn highlight(f: &Finding, color: bool) -> String {
             }
             in_space = true;
         } else {
-            out.push(c);
+            out.push(printable(c));
             in_space = false;
         }
     }

@@ -6,7 +6,7 @@ use sanctions_check::{RuleInfo, RuleSet};
 use serde::Serialize;
 
 use super::args::{
-    ColorChoice, Format, ListArgs, RuleSource, RulesCommand, TestArgs, ValidateArgs,
+    ColorChoice, ListArgs, ReportFormat, RuleSource, RulesCommand, TestArgs, ValidateArgs,
 };
 use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, report_load_error, use_color};
 
@@ -19,6 +19,15 @@ pub fn run(cmd: RulesCommand) -> io::Result<u8> {
             io::stdout().write_all(sanctions_check::rule_file_schema().as_bytes())?;
             Ok(EXIT_CLEAN)
         }
+    }
+}
+
+/// `1 rule`, `2 rules`.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -59,7 +68,7 @@ fn list(a: ListArgs) -> io::Result<u8> {
         .filter(|r| !a.unverified || has_unverified(r))
         .collect();
     let mut out = io::stdout().lock();
-    if a.format == Format::Json {
+    if a.format == ReportFormat::Json {
         let items: Vec<RuleOut> = selected
             .iter()
             .map(|r| RuleOut {
@@ -76,7 +85,7 @@ fn list(a: ListArgs) -> io::Result<u8> {
                 tags: &r.tags,
             })
             .collect();
-        serde_json::to_writer_pretty(&mut out, &items).map_err(io::Error::other)?;
+        serde_json::to_writer_pretty(&mut out, &items).map_err(io::Error::from)?;
         writeln!(out)?;
         return Ok(EXIT_CLEAN);
     }
@@ -116,8 +125,8 @@ fn list(a: ListArgs) -> io::Result<u8> {
     let unverified = selected.iter().filter(|r| has_unverified(r)).count();
     writeln!(
         out,
-        "\n{} rules, {} with a citation whose paragraph number is unverified ({} terms in the automaton)",
-        selected.len(),
+        "\n{}, {} with a citation whose paragraph number is unverified ({} terms in the automaton)",
+        count(selected.len(), "rule"),
         unverified,
         rules.pattern_count()
     )?;
@@ -145,9 +154,9 @@ fn validate(a: ValidateArgs) -> io::Result<u8> {
     }
     writeln!(
         err,
-        "sanctions-check: {} rules, {} examples: {} error(s), {} warning(s)",
-        rules.rules().len(),
-        rules.example_count(),
+        "sanctions-check: {}, {}: {} error(s), {} warning(s)",
+        count(rules.rules().len(), "rule"),
+        count(rules.example_count(), "example"),
         errors,
         problems.len() - errors
     )?;
@@ -206,8 +215,8 @@ fn test(a: TestArgs) -> io::Result<u8> {
             .collect(),
     };
     let mut out = io::stdout().lock();
-    if a.format == Format::Json {
-        serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::other)?;
+    if a.format == ReportFormat::Json {
+        serde_json::to_writer_pretty(&mut out, &report).map_err(io::Error::from)?;
         writeln!(out)?;
     } else {
         for f in &report.failures {
@@ -229,9 +238,9 @@ fn test(a: TestArgs) -> io::Result<u8> {
         }
         writeln!(
             out,
-            "{} rules, {} examples: {} passed, {} failed",
-            report.rules,
-            report.examples,
+            "{}, {}: {} passed, {} failed",
+            count(report.rules, "rule"),
+            count(report.examples, "example"),
             report.examples - report.failed,
             report.failed
         )?;

@@ -12,8 +12,11 @@ pub struct Log<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Run<'a> {
     tool: Tool<'a>,
+    /// Columns count Unicode code points (characters), as in every output.
+    column_kind: &'static str,
     results: Vec<SarifResult>,
 }
 
@@ -107,9 +110,13 @@ struct ArtifactLocation {
 #[serde(rename_all = "camelCase")]
 struct Region {
     start_line: usize,
-    start_column: usize,
-    byte_offset: usize,
-    byte_length: usize,
+    /// Absent for records, whose offsets are within a field's value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_column: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_offset: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    byte_length: Option<usize>,
     snippet: Message,
 }
 
@@ -121,12 +128,28 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
+/// The artifact URI of a path: relative paths stay relative, absolute ones
+/// become `file://` URIs; every byte outside the unreserved set and `/` is
+/// percent-encoded.
 fn uri(path: &str) -> String {
     if path == "-" {
         return "stdin".into();
     }
     let p = path.replace('\\', "/");
-    p.strip_prefix("./").unwrap_or(&p).replace(' ', "%20")
+    let p = p.strip_prefix("./").unwrap_or(&p);
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if p.starts_with('/') {
+        format!("file://{out}")
+    } else {
+        out
+    }
 }
 
 /// The SARIF log of a scan.
@@ -170,9 +193,9 @@ pub fn log<'a>(rules: &'a RuleSet, findings: &[(String, Finding)]) -> Log<'a> {
                     artifact_location: ArtifactLocation { uri: uri(path) },
                     region: Region {
                         start_line: f.line,
-                        start_column: f.column,
-                        byte_offset: f.start,
-                        byte_length: f.end - f.start,
+                        start_column: f.record.is_none().then_some(f.column),
+                        byte_offset: f.record.is_none().then_some(f.start),
+                        byte_length: f.record.is_none().then_some(f.end - f.start),
                         snippet: Message {
                             text: f.excerpt.clone(),
                         },
@@ -202,6 +225,7 @@ pub fn log<'a>(rules: &'a RuleSet, findings: &[(String, Finding)]) -> Log<'a> {
                     rules: descriptors,
                 },
             },
+            column_kind: "unicodeCodePoints",
             results,
         }],
     }

@@ -65,6 +65,43 @@ impl Filter {
         })
     }
 
+    /// A filter that no loaded rule can pass is a mistake, not a clean scan;
+    /// a category that no rule has is worth a warning.
+    fn check_against(&self, rules: &RuleSet) -> Result<(), String> {
+        let mut cats: Vec<&str> = rules.rules().map(|r| r.category.as_str()).collect();
+        cats.sort_unstable();
+        cats.dedup();
+        let unknown: Vec<&String> = self
+            .categories
+            .iter()
+            .filter(|c| !cats.contains(&c.as_str()))
+            .collect();
+        if !self.categories.is_empty() && unknown.len() == self.categories.len() {
+            return Err(format!(
+                "--category: no loaded rule has category {} (categories: {})",
+                unknown
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                cats.join(", ")
+            ));
+        }
+        for c in unknown {
+            eprintln_quiet(&format!(
+                "sanctions-check: warning: no loaded rule has category `{c}`"
+            ));
+        }
+        if let Some(g) = &self.rules
+            && !rules.rules().any(|r| g.is_match(&r.id))
+        {
+            return Err(
+                "--rule: no loaded rule id matches (see `sanctions-check rules list`)".into(),
+            );
+        }
+        Ok(())
+    }
+
     fn keeps(&self, f: &Finding) -> bool {
         (self.categories.is_empty() || self.categories.contains(&f.category))
             && self.min_severity.is_none_or(|m| f.severity >= m)
@@ -87,6 +124,10 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
             return Ok(EXIT_ERROR);
         }
     };
+    if let Err(msg) = filter.check_against(&rules) {
+        eprintln_quiet(&format!("sanctions-check: {msg}"));
+        return Ok(EXIT_ERROR);
+    }
     let baseline: Option<HashSet<Entry>> = match &a.baseline {
         Some(p) => match Baseline::read(p) {
             Ok(b) => Some(b),
@@ -172,10 +213,10 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
             while let Some(mut out) = pending.remove(&next) {
                 next += 1;
                 progress.tick(out.bytes);
+                out.findings.retain(|f| filter.keeps(f));
                 if a.write_baseline.is_some() {
                     recorded.extend(out.findings.iter().map(|f| entry(&out.path, f)));
                 }
-                out.findings.retain(|f| filter.keeps(f));
                 if let Some(b) = &baseline {
                     let before = out.findings.len();
                     out.findings.retain(|f| !b.contains(&entry(&out.path, f)));
@@ -215,9 +256,15 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
     })
 }
 
+/// A baseline entry; the path is taken without a leading `./`, so that
+/// `doc.txt` and `./doc.txt` are the same document.
 fn entry(path: &str, f: &Finding) -> Entry {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
     Entry {
-        path: path.to_owned(),
+        path: p.to_owned(),
         rule: f.rule.clone(),
         fingerprint: f.fingerprint.clone(),
     }
@@ -245,7 +292,7 @@ pub fn scan_input(rules: &RuleSet, read: &ReadOptions, input: &Input) -> FileOut
     let decoded = decode(&bytes);
     if decoded.invalid_bytes > 0 {
         out.warning = Some(format!(
-            "{} byte(s) of invalid UTF-8 read as `?` (offsets unchanged)",
+            "{} byte(s) of invalid UTF-8 read as U+001A (offsets unchanged)",
             decoded.invalid_bytes
         ));
     }

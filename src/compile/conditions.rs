@@ -424,7 +424,7 @@ impl Context<'_> {
                 Some("list at least one term".into()),
             );
         }
-        let label = format!("{} terms", self.rule);
+        let label = format!("{} terms (line {})", self.rule, here.line);
         let atom = self.matcher.add_atom(&label);
         for t in terms {
             self.matcher
@@ -434,7 +434,7 @@ impl Context<'_> {
     }
 
     fn inline_regex(&mut self, pattern: &Spanned<String>) -> Cond {
-        let label = format!("{} regex", self.rule);
+        let label = format!("{} regex (line {})", self.rule, pattern.referenced.line());
         let atom = self.matcher.add_atom(&label);
         self.matcher.add_regex(
             atom,

@@ -303,8 +303,16 @@ impl Matcher {
                     if right_word && !r.inflect {
                         continue;
                     }
+                    // An inflected match covers the whole word ("Ruritanian").
                     let range = span
-                        .get_or_insert_with(|| norm.original_range(s..e))
+                        .get_or_insert_with(|| {
+                            let end = if right_word {
+                                e + text[e..].iter().take_while(|b| is_word(**b)).count()
+                            } else {
+                                e
+                            };
+                            norm.original_range(s..end)
+                        })
                         .clone();
                     out.push(Hit {
                         atom: r.atom,

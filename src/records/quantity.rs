@@ -93,7 +93,8 @@ impl Unit {
 /// ```
 /// use sanctions_check::records::quantity::{convert, Unit};
 /// assert_eq!(convert(2.0, Unit::Tonnes, Unit::Kilograms, None), Some(2000.0));
-/// assert_eq!(convert(1000.0, Unit::Tonnes, Unit::Barrels, Some(7.33)), Some(7330.0));
+/// let bbl = convert(1000.0, Unit::Tonnes, Unit::Barrels, Some(7.33)).unwrap();
+/// assert!((bbl - 7330.0).abs() < 1e-6);
 /// assert_eq!(convert(1.0, Unit::Tonnes, Unit::Barrels, None), None);
 /// ```
 pub fn convert(value: f64, from: Unit, to: Unit, per_tonne: Option<f64>) -> Option<f64> {

@@ -11,6 +11,8 @@ pub mod simple;
 pub mod un_xml;
 pub mod variants;
 
+pub use un_xml::ListError;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
