@@ -78,7 +78,7 @@ impl Explanation {
         }
         if self.units.iter().any(|u| u.cancelled) {
             s.push_str("; `unless` cancelled the match");
-        } else if !self.units.is_empty() && self.units.iter().all(|u| !u.matched) {
+        } else if self.units.iter().all(|u| !u.matched) {
             s.push_str("; the conditions never held together in one scope unit");
         }
         s

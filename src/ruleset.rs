@@ -78,9 +78,21 @@ pub(crate) struct CompiledRule {
     pub downgrades: Vec<Downgrade>,
     /// Atoms whose hits can make the rule fire.
     pub triggers: Vec<AtomId>,
+    /// Requirements: for each clause, one of its atoms must be hit.
+    pub clauses: Vec<crate::compile::Clause>,
     /// The rule tests record fields, so it runs on records only.
     pub record_only: bool,
     pub examples: Examples,
+}
+
+impl CompiledRule {
+    /// Whether a local clause made of literal terms only can trigger the
+    /// rule (then its regexes may run lazily).
+    pub(crate) fn literal_trigger(&self, m: &crate::compile::MatcherBuilder) -> bool {
+        self.clauses
+            .iter()
+            .any(|c| c.local && c.atoms.iter().all(|a| !m.is_regex_atom(*a)))
+    }
 }
 
 /// An inline example that does not give the result its rule claims.

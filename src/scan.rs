@@ -1,10 +1,13 @@
 //! The scanning engine: fold once, run the automaton once, evaluate only the
 //! rules whose terms were hit, only in the scope units around the hits.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
+use std::rc::Rc;
 
 use crate::compile::Hit;
-use crate::compile::{AtomId, Cond, QuantityTest};
+use crate::compile::{AtomId, Clause, Cond, QuantityTest};
 use crate::finding::{Evidence, Finding, FoundQuantity, LineIndex, fingerprint};
 use crate::normalize::NormalizedText;
 use crate::ruleset::{CompiledRule, RuleSet};
@@ -16,51 +19,106 @@ pub(crate) const QUANTITY_ATOM: AtomId = AtomId::MAX;
 /// Longest excerpt, in bytes, on each side of a finding.
 const EXCERPT_CONTEXT: usize = 200;
 
-/// Hits of one document, grouped by atom.
-pub(crate) struct Hits {
+/// Hits of one document, grouped by atom. Hits of lazy atoms (regexes that
+/// run on demand) are found inside a unit when first asked for, and cached.
+pub(crate) struct Hits<'t> {
     hits: Vec<Hit>,
+    /// (atom, first, end) of each atom's run in `hits`.
+    index: Vec<(AtomId, usize, usize)>,
+    text: &'t str,
+    set: &'t RuleSet,
+    lazy: RefCell<HashMap<(AtomId, usize, usize), Rc<[Hit]>>>,
 }
 
-impl Hits {
-    /// Finds every hit of `set` in `text`.
-    pub fn find(set: &RuleSet, text: &str) -> Hits {
+impl<'t> Hits<'t> {
+    /// Finds every hit of `set` in `text` (lazy atoms excepted).
+    pub fn find(set: &'t RuleSet, text: &'t str) -> Hits<'t> {
         let norm = NormalizedText::new(text);
         let mut hits = Vec::new();
         set.matcher().find(text, &norm, &mut hits);
-        hits.sort_unstable();
-        hits.dedup();
-        Hits { hits }
+        Hits::new(set, text, hits)
     }
 
+    fn new(set: &'t RuleSet, text: &'t str, mut hits: Vec<Hit>) -> Hits<'t> {
+        hits.sort_unstable();
+        hits.dedup();
+        let mut index: Vec<(AtomId, usize, usize)> = Vec::new();
+        for (i, h) in hits.iter().enumerate() {
+            match index.last_mut() {
+                Some(last) if last.0 == h.atom => last.2 = i + 1,
+                _ => index.push((h.atom, i, i + 1)),
+            }
+        }
+        Hits {
+            hits,
+            index,
+            text,
+            set,
+            lazy: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// No hits at all (lazy atoms aside).
     pub fn is_empty(&self) -> bool {
         self.hits.is_empty()
     }
 
-    /// All hits of `atom`, by start.
+    /// All hits of an eager `atom`, by start (none for lazy atoms).
     pub fn of(&self, atom: AtomId) -> &[Hit] {
-        let lo = self.hits.partition_point(|h| h.atom < atom);
-        let hi = self.hits.partition_point(|h| h.atom <= atom);
-        &self.hits[lo..hi]
+        match self.index.binary_search_by_key(&atom, |(a, _, _)| *a) {
+            Ok(i) => &self.hits[self.index[i].1..self.index[i].2],
+            Err(_) => &[],
+        }
     }
 
     /// Hits of `atom` that start inside `unit`.
-    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> &[Hit] {
+    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> Rc<[Hit]> {
+        if self.set.matcher().is_lazy(atom) {
+            let key = (atom, unit.start, unit.end);
+            if let Some(h) = self.lazy.borrow().get(&key) {
+                return h.clone();
+            }
+            // The atom's literal terms were found ahead; its regexes run now.
+            let mut found = self.eager_within(atom, unit).to_vec();
+            self.set
+                .matcher()
+                .find_lazy(atom, self.text, unit.clone(), &mut found);
+            let found: Rc<[Hit]> = found.into();
+            self.lazy.borrow_mut().insert(key, found.clone());
+            return found;
+        }
+        self.eager_within(atom, unit).into()
+    }
+
+    fn eager_within(&self, atom: AtomId, unit: &Range<usize>) -> &[Hit] {
         let all = self.of(atom);
         let lo = all.partition_point(|h| h.start < unit.start);
         let hi = all.partition_point(|h| h.start < unit.end);
         &all[lo..hi.max(lo)]
     }
 
+    /// Whether `atom` has a hit starting inside `unit`.
+    pub fn any_within(&self, atom: AtomId, unit: &Range<usize>) -> bool {
+        if self.set.matcher().is_lazy(atom) {
+            !self.within(atom, unit).is_empty()
+        } else {
+            !self.eager_within(atom, unit).is_empty()
+        }
+    }
+
+    /// Number of hits of the clause's atoms in the document, or `None` when
+    /// it has a lazy atom (whose hits are not counted ahead).
+    fn clause_count(&self, c: &Clause) -> Option<usize> {
+        let m = self.set.matcher();
+        c.atoms
+            .iter()
+            .map(|a| (!m.is_lazy(*a)).then(|| self.of(*a).len()))
+            .sum()
+    }
+
     /// Distinct atoms that were hit.
     pub fn atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
-        let mut last = None;
-        self.hits.iter().filter_map(move |h| {
-            if last == Some(h.atom) {
-                return None;
-            }
-            last = Some(h.atom);
-            Some(h.atom)
-        })
+        self.index.iter().map(|(a, _, _)| *a)
     }
 }
 
@@ -68,12 +126,12 @@ impl Hits {
 pub(crate) struct Evaluator<'a> {
     pub set: &'a RuleSet,
     pub text: &'a str,
-    pub hits: &'a Hits,
+    pub hits: &'a Hits<'a>,
     pub segs: Segments<'a>,
 }
 
 impl<'a> Evaluator<'a> {
-    pub fn new(set: &'a RuleSet, text: &'a str, hits: &'a Hits) -> Self {
+    pub fn new(set: &'a RuleSet, text: &'a str, hits: &'a Hits<'a>) -> Self {
         Evaluator {
             set,
             text,
@@ -85,7 +143,7 @@ impl<'a> Evaluator<'a> {
     /// Whether `cond` holds in `unit`.
     pub fn holds(&self, cond: &Cond, unit: &Range<usize>) -> bool {
         match cond {
-            Cond::Atom(a) => !self.hits.within(*a, unit).is_empty(),
+            Cond::Atom(a) => self.hits.any_within(*a, unit),
             Cond::All(c) => c.iter().all(|c| self.holds(c, unit)),
             Cond::Any(c) => c.iter().any(|c| self.holds(c, unit)),
             Cond::Not(c) => !self.holds(c, unit),
@@ -155,7 +213,7 @@ impl<'a> Evaluator<'a> {
             Cond::Atom(a) => {
                 let hits = self.hits.within(*a, unit);
                 if unit.start >= focus.start && unit.end <= focus.end {
-                    out.extend_from_slice(hits);
+                    out.extend_from_slice(&hits);
                 } else if let Some(h) = hits.iter().min_by_key(|h| distance(h, focus)) {
                     out.push(*h);
                 }
@@ -207,12 +265,30 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// The units in which a rule is evaluated: those of its scope around the
-    /// hits of the atoms that can make it fire.
+    /// The units in which a rule is evaluated. None when one of its
+    /// requirements has no hit in the document. Otherwise the units of its
+    /// scope around the hits of its rarest local requirement (or, when it has
+    /// none, of every atom that can make it fire).
     pub fn candidate_units(&self, rule: &CompiledRule) -> Vec<Range<usize>> {
+        let counts: Vec<Option<usize>> = rule
+            .clauses
+            .iter()
+            .map(|c| self.hits.clause_count(c))
+            .collect();
+        if counts.contains(&Some(0)) {
+            return Vec::new();
+        }
+        let rarest = rule
+            .clauses
+            .iter()
+            .zip(&counts)
+            .filter_map(|(c, n)| Some((c, (*n)?)).filter(|(c, _)| c.local))
+            .min_by_key(|(_, n)| *n)
+            .map(|(c, _)| c.atoms.as_slice());
+        let anchors = rarest.unwrap_or(&rule.triggers);
         let scope = rule.info.scope;
         let mut units: Vec<Range<usize>> = Vec::new();
-        for &a in &rule.triggers {
+        for &a in anchors {
             for h in self.hits.of(a) {
                 units.push(match scope {
                     Scope::Words(n) => self.segs.word_window(h.start..h.end, n),

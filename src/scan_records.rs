@@ -21,7 +21,7 @@ struct FieldMatch {
 struct RecordEval<'a> {
     set: &'a RuleSet,
     record: &'a Record,
-    hits: Vec<Hits>,
+    hits: Vec<Hits<'a>>,
     roles: Vec<Option<Role>>,
     keys: Vec<String>,
 }
@@ -52,7 +52,7 @@ impl RecordEval<'_> {
             quantity: None,
         };
         match test {
-            FieldTest::Atom(a) => self.hits[i].of(*a).first().map(|h| FieldMatch {
+            FieldTest::Atom(a) => self.hits[i].within(*a, &(0..value.len())).first().map(|h| FieldMatch {
                 field: i,
                 start: h.start,
                 end: h.end,
@@ -83,7 +83,11 @@ impl RecordEval<'_> {
 
     fn holds(&self, c: &Cond) -> bool {
         match c {
-            Cond::Atom(a) => self.hits.iter().any(|h| !h.of(*a).is_empty()),
+            Cond::Atom(a) => self
+                .hits
+                .iter()
+                .zip(&self.record.fields)
+                .any(|(h, f)| h.any_within(*a, &(0..f.value.len()))),
             Cond::All(c) => c.iter().all(|c| self.holds(c)),
             Cond::Any(c) => c.iter().any(|c| self.holds(c)),
             Cond::Not(c) => !self.holds(c),
@@ -103,8 +107,8 @@ impl RecordEval<'_> {
     fn gather(&self, c: &Cond, out: &mut Vec<FieldMatch>) {
         match c {
             Cond::Atom(a) => {
-                for (i, h) in self.hits.iter().enumerate() {
-                    if let Some(h) = h.of(*a).first() {
+                for (i, (h, f)) in self.hits.iter().zip(&self.record.fields).enumerate() {
+                    if let Some(h) = h.within(*a, &(0..f.value.len())).first() {
                         out.push(FieldMatch {
                             field: i,
                             start: h.start,

@@ -33,6 +33,15 @@ pub enum Cond {
     Quantity(QuantityTest),
 }
 
+/// A requirement: one of these atoms must be hit (see [`Cond::clauses`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Clause {
+    /// The atoms, sorted.
+    pub atoms: Vec<AtomId>,
+    /// Whether the hit must lie in the unit being evaluated.
+    pub local: bool,
+}
+
 /// Which fields of a record a field condition looks at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldSel {
@@ -90,6 +99,45 @@ impl Cond {
         }
     }
 
+    /// Requirements for the condition to hold, as clauses: each clause is a
+    /// set of atoms at least one of which must be hit (a conjunction of
+    /// disjunctions, like YARA's atoms). A clause is *local* when the hit
+    /// must lie in the unit being evaluated (of scope `rule_scope`), and
+    /// global when it may lie anywhere in the document.
+    pub fn clauses(&self, rule_scope: Scope, local: bool, out: &mut Vec<Clause>) {
+        match self {
+            Cond::Atom(a) => out.push(Clause {
+                atoms: vec![*a],
+                local,
+            }),
+            Cond::All(c) => c.iter().for_each(|c| c.clauses(rule_scope, local, out)),
+            Cond::Any(c) | Cond::AtLeast(_, c) => {
+                // One child must hold, so the first clause of one child must.
+                let mut atoms = Vec::new();
+                let mut all_local = local;
+                for child in c {
+                    let mut sub = Vec::new();
+                    child.clauses(rule_scope, local, &mut sub);
+                    let Some(first) = sub.into_iter().next() else {
+                        return;
+                    };
+                    all_local &= first.local;
+                    atoms.extend(first.atoms);
+                }
+                if !atoms.is_empty() {
+                    atoms.sort_unstable();
+                    atoms.dedup();
+                    out.push(Clause {
+                        atoms,
+                        local: all_local,
+                    });
+                }
+            }
+            Cond::Scoped(scope, c) => c.clauses(rule_scope, local && *scope <= rule_scope, out),
+            Cond::Not(_) | Cond::Field(..) | Cond::Quantity(_) => {}
+        }
+    }
+
     /// Whether the condition tests record fields anywhere (such a rule runs
     /// on records only).
     pub fn uses_fields(&self) -> bool {
@@ -98,29 +146,6 @@ impl Cond {
             Cond::Atom(_) | Cond::Quantity(_) => false,
             Cond::All(c) | Cond::Any(c) | Cond::AtLeast(_, c) => c.iter().any(Cond::uses_fields),
             Cond::Not(c) | Cond::Scoped(_, c) => c.uses_fields(),
-        }
-    }
-
-    /// Atoms that every match of this condition needs: one of them must be
-    /// hit for the condition to hold (`None` when the condition can hold
-    /// without any hit, e.g. a bare `not`).
-    #[allow(dead_code)] // used by the prefilter stage
-    pub fn required_atoms(&self) -> Option<Vec<AtomId>> {
-        match self {
-            Cond::Atom(a) => Some(vec![*a]),
-            Cond::All(c) => c
-                .iter()
-                .filter_map(Cond::required_atoms)
-                .min_by_key(Vec::len),
-            Cond::Any(c) | Cond::AtLeast(_, c) => {
-                let mut all = Vec::new();
-                for c in c {
-                    all.extend(c.required_atoms()?);
-                }
-                Some(all)
-            }
-            Cond::Not(_) | Cond::Field(..) | Cond::Quantity(_) => None,
-            Cond::Scoped(_, c) => c.required_atoms(),
         }
     }
 }

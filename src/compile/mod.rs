@@ -28,8 +28,8 @@ use crate::ruleset::{CompiledRule, Downgrade, Examples, RuleInfo, RuleSet, Sourc
 use crate::segment::Scope;
 use crate::yaml;
 
-pub use conditions::{Cond, FieldSel, FieldTest, QuantityTest};
-pub(crate) use terms::{AtomId, Hit, Matcher};
+pub use conditions::{Clause, Cond, FieldSel, FieldTest, QuantityTest};
+pub(crate) use terms::{AtomId, Hit, Matcher, MatcherBuilder};
 
 /// Most literal terms in one rule set (all lists and rules together).
 pub const MAX_TERMS: usize = 200_000;
@@ -141,7 +141,19 @@ pub(crate) fn compile(
         );
     }
 
-    let matcher = matcher.build(&mut diagnostics);
+    // A regex runs over whole documents only when some rule cannot be
+    // triggered by literal terms alone; otherwise it runs lazily, inside the
+    // units of the rules that literal hits triggered.
+    let mut eager = Vec::new();
+    for r in &rules {
+        if !r.literal_trigger(&matcher) {
+            eager.extend(r.triggers.iter().copied());
+            if let Some(u) = &r.unless {
+                u.positive_atoms(&mut eager);
+            }
+        }
+    }
+    let matcher = matcher.build(&eager, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
@@ -233,6 +245,8 @@ fn compile_rule(
     cond.positive_atoms(&mut triggers);
     triggers.sort_unstable();
     triggers.dedup();
+    let mut clauses = Vec::new();
+    cond.clauses(scope, true, &mut clauses);
     let info = RuleInfo {
         id: id.clone(),
         title: def.title.clone(),
@@ -255,6 +269,7 @@ fn compile_rule(
         unless,
         downgrades,
         triggers,
+        clauses,
         record_only,
         examples: Examples {
             should_match: def

@@ -177,8 +177,14 @@ impl MatcherBuilder {
         }
     }
 
-    /// Builds the automaton and the regex set.
-    pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
+    /// Whether `atom` holds regular expressions.
+    pub fn is_regex_atom(&self, atom: AtomId) -> bool {
+        self.regexes.iter().any(|(a, _)| *a == atom)
+    }
+
+    /// Builds the automaton and the regex set; regexes of `eager` atoms run
+    /// over whole documents, the others only inside units on demand.
+    pub fn build(self, eager: &[AtomId], diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
         let ac = if self.patterns.is_empty() {
             None
         } else {
@@ -203,15 +209,21 @@ impl MatcherBuilder {
                 }
             }
         };
-        let compiled: Vec<(AtomId, Regex)> = self
-            .regexes
+        let (eager_re, lazy_re): (Vec<_>, Vec<_>) =
+            self.regexes.iter().partition(|(a, _)| eager.contains(a));
+        let compiled: Vec<(AtomId, Regex)> = eager_re
             .iter()
             .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
             .collect();
+        let mut lazy: Vec<(AtomId, Regex)> = lazy_re
+            .iter()
+            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
+            .collect();
+        lazy.sort_by_key(|(a, _)| *a);
         let set = if compiled.is_empty() {
             None
         } else {
-            RegexSetBuilder::new(self.regexes.iter().map(|(_, p)| p))
+            RegexSetBuilder::new(eager_re.iter().map(|(_, p)| p))
                 .case_insensitive(true)
                 .size_limit(MAX_REGEX_SIZE * 8)
                 .build()
@@ -224,6 +236,7 @@ impl MatcherBuilder {
             refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
             set,
             regexes: compiled,
+            lazy,
         })
     }
 }
@@ -269,6 +282,8 @@ pub(crate) struct Matcher {
     refs: Vec<Box<[TermRef]>>,
     set: Option<RegexSet>,
     regexes: Vec<(AtomId, Regex)>,
+    /// Regexes run only inside units, on demand, sorted by atom.
+    lazy: Vec<(AtomId, Regex)>,
 }
 
 impl Matcher {
@@ -284,7 +299,33 @@ impl Matcher {
 
     /// Number of regular expressions.
     pub fn regex_count(&self) -> usize {
-        self.regexes.len()
+        self.regexes.len() + self.lazy.len()
+    }
+
+    /// Whether `atom` is made of regexes that run on demand.
+    pub fn is_lazy(&self, atom: AtomId) -> bool {
+        self.lazy.binary_search_by_key(&atom, |(a, _)| *a).is_ok()
+    }
+
+    /// Hits of a lazy atom inside `range` of `text`.
+    pub fn find_lazy(&self, atom: AtomId, text: &str, range: std::ops::Range<usize>, out: &mut Vec<Hit>) {
+        let Some(slice) = text.get(range.clone()) else {
+            return;
+        };
+        let lo = self.lazy.partition_point(|(a, _)| *a < atom);
+        for (_, re) in self.lazy[lo..].iter().take_while(|(a, _)| *a == atom) {
+            for m in re.find_iter(slice) {
+                if !m.is_empty() {
+                    out.push(Hit {
+                        atom,
+                        start: range.start + m.start(),
+                        end: range.start + m.end(),
+                    });
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Appends every hit in `original` (folded as `norm`) to `out`.
