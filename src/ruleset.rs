@@ -85,16 +85,6 @@ pub(crate) struct CompiledRule {
     pub examples: Examples,
 }
 
-impl CompiledRule {
-    /// Whether a local clause made of literal terms only can trigger the
-    /// rule (then its regexes may run lazily).
-    pub(crate) fn literal_trigger(&self, m: &crate::compile::MatcherBuilder) -> bool {
-        self.clauses
-            .iter()
-            .any(|c| c.local && c.atoms.iter().all(|a| !m.is_regex_atom(*a)))
-    }
-}
-
 /// An inline example that does not give the result its rule claims.
 #[derive(Debug, Clone)]
 pub struct ExampleFailure {
@@ -306,6 +296,8 @@ pub struct RuleSet {
     rules: Vec<CompiledRule>,
     matcher: Matcher,
     atom_rules: Vec<Vec<usize>>,
+    /// Rules that a regex can trigger: considered for every document.
+    regex_rules: Vec<usize>,
     warnings: Vec<Diagnostic>,
     sources: Vec<Arc<SourceFile>>,
 }
@@ -338,10 +330,17 @@ impl RuleSet {
                 atom_rules[a as usize].push(i);
             }
         }
+        let regex_rules = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.record_only && r.triggers.iter().any(|a| matcher.is_lazy(*a)))
+            .map(|(i, _)| i)
+            .collect();
         RuleSet {
             rules,
             matcher,
             atom_rules,
+            regex_rules,
             warnings,
             sources,
         }
@@ -453,6 +452,10 @@ impl RuleSet {
 
     pub(crate) fn matcher(&self) -> &Matcher {
         &self.matcher
+    }
+
+    pub(crate) fn regex_rules(&self) -> &[usize] {
+        &self.regex_rules
     }
 
     pub(crate) fn rules_of_atom(&self, atom: AtomId) -> &[usize] {

@@ -19,23 +19,27 @@ pub(crate) const QUANTITY_ATOM: AtomId = AtomId::MAX;
 /// Longest excerpt, in bytes, on each side of a finding.
 const EXCERPT_CONTEXT: usize = 200;
 
-/// Hits of one document, grouped by atom. Hits of lazy atoms (regexes that
-/// run on demand) are found inside a unit when first asked for, and cached.
+/// Hits of one document, grouped by atom. Literal terms are found ahead, in
+/// one automaton pass; regexes run on demand (see [`Hits::of`] and
+/// [`Hits::within`]) and their hits are cached.
 pub(crate) struct Hits<'t> {
     hits: Vec<Hit>,
     /// (atom, first, end) of each atom's run in `hits`.
     index: Vec<(AtomId, usize, usize)>,
     text: &'t str,
     set: &'t RuleSet,
-    lazy: RefCell<HashMap<(AtomId, usize, usize), Rc<[Hit]>>>,
+    /// Regex atoms run over the whole document.
+    whole: RefCell<HashMap<AtomId, Rc<[Hit]>>>,
+    /// Regex atoms run inside one unit.
+    units: RefCell<HashMap<(AtomId, usize, usize), Rc<[Hit]>>>,
 }
 
 impl<'t> Hits<'t> {
-    /// Finds every hit of `set` in `text` (lazy atoms excepted).
+    /// Finds every literal hit of `set` in `text`.
     pub fn find(set: &'t RuleSet, text: &'t str) -> Hits<'t> {
         let norm = NormalizedText::new(text);
         let mut hits = Vec::new();
-        set.matcher().find(text, &norm, &mut hits);
+        set.matcher().find(&norm, &mut hits);
         Hits::new(set, text, hits)
     }
 
@@ -54,72 +58,96 @@ impl<'t> Hits<'t> {
             index,
             text,
             set,
-            lazy: RefCell::new(HashMap::new()),
+            whole: RefCell::new(HashMap::new()),
+            units: RefCell::new(HashMap::new()),
         }
     }
 
-    /// No hits at all (lazy atoms aside).
+    /// No literal hit at all.
     pub fn is_empty(&self) -> bool {
         self.hits.is_empty()
     }
 
-    /// All hits of an eager `atom`, by start (none for lazy atoms).
-    pub fn of(&self, atom: AtomId) -> &[Hit] {
+    /// Literal hits of `atom`, by start.
+    fn literal(&self, atom: AtomId) -> &[Hit] {
         match self.index.binary_search_by_key(&atom, |(a, _, _)| *a) {
             Ok(i) => &self.hits[self.index[i].1..self.index[i].2],
             Err(_) => &[],
         }
     }
 
-    /// Hits of `atom` that start inside `unit`.
-    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> Rc<[Hit]> {
-        if self.set.matcher().is_lazy(atom) {
-            let key = (atom, unit.start, unit.end);
-            if let Some(h) = self.lazy.borrow().get(&key) {
-                return h.clone();
-            }
-            // The atom's literal terms were found ahead; its regexes run now.
-            let mut found = self.eager_within(atom, unit).to_vec();
-            self.set
-                .matcher()
-                .find_lazy(atom, self.text, unit.clone(), &mut found);
-            let found: Rc<[Hit]> = found.into();
-            self.lazy.borrow_mut().insert(key, found.clone());
-            return found;
-        }
-        self.eager_within(atom, unit).into()
+    fn is_regex(&self, atom: AtomId) -> bool {
+        self.set.matcher().is_lazy(atom)
     }
 
-    fn eager_within(&self, atom: AtomId, unit: &Range<usize>) -> &[Hit] {
-        let all = self.of(atom);
-        let lo = all.partition_point(|h| h.start < unit.start);
-        let hi = all.partition_point(|h| h.start < unit.end);
-        &all[lo..hi.max(lo)]
+    /// Every hit of `atom` in the document, by start (runs its regexes over
+    /// the whole document the first time).
+    pub fn of(&self, atom: AtomId) -> Rc<[Hit]> {
+        if !self.is_regex(atom) {
+            return self.literal(atom).into();
+        }
+        if let Some(h) = self.whole.borrow().get(&atom) {
+            return h.clone();
+        }
+        let mut found = self.literal(atom).to_vec();
+        self.set
+            .matcher()
+            .find_lazy(atom, self.text, 0..self.text.len(), &mut found);
+        let found: Rc<[Hit]> = found.into();
+        self.whole.borrow_mut().insert(atom, found.clone());
+        found
+    }
+
+    /// Hits of `atom` that start inside `unit`.
+    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> Rc<[Hit]> {
+        if !self.is_regex(atom) {
+            return slice_within(self.literal(atom), unit).into();
+        }
+        if let Some(all) = self.whole.borrow().get(&atom) {
+            return slice_within(all, unit).into();
+        }
+        let key = (atom, unit.start, unit.end);
+        if let Some(h) = self.units.borrow().get(&key) {
+            return h.clone();
+        }
+        let mut found = slice_within(self.literal(atom), unit).to_vec();
+        self.set
+            .matcher()
+            .find_lazy(atom, self.text, unit.clone(), &mut found);
+        let found: Rc<[Hit]> = found.into();
+        self.units.borrow_mut().insert(key, found.clone());
+        found
     }
 
     /// Whether `atom` has a hit starting inside `unit`.
     pub fn any_within(&self, atom: AtomId, unit: &Range<usize>) -> bool {
-        if self.set.matcher().is_lazy(atom) {
+        if self.is_regex(atom) {
             !self.within(atom, unit).is_empty()
         } else {
-            !self.eager_within(atom, unit).is_empty()
+            !slice_within(self.literal(atom), unit).is_empty()
         }
     }
 
-    /// Number of hits of the clause's atoms in the document, or `None` when
-    /// it has a lazy atom (whose hits are not counted ahead).
-    fn clause_count(&self, c: &Clause) -> Option<usize> {
-        let m = self.set.matcher();
+    /// Number of hits of the clause's atoms in the document; `None` when
+    /// the clause has a regex atom and `run_regexes` is false.
+    fn clause_count(&self, c: &Clause, run_regexes: bool) -> Option<usize> {
         c.atoms
             .iter()
-            .map(|a| (!m.is_lazy(*a)).then(|| self.of(*a).len()))
+            .map(|a| (run_regexes || !self.is_regex(*a)).then(|| self.of(*a).len()))
             .sum()
     }
 
-    /// Distinct atoms that were hit.
+    /// Distinct atoms with a literal hit.
     pub fn atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
         self.index.iter().map(|(a, _, _)| *a)
     }
+}
+
+/// The hits of a sorted slice that start inside `unit`.
+fn slice_within<'h>(all: &'h [Hit], unit: &Range<usize>) -> &'h [Hit] {
+    let lo = all.partition_point(|h| h.start < unit.start);
+    let hi = all.partition_point(|h| h.start < unit.end);
+    &all[lo..hi.max(lo)]
 }
 
 /// Evaluates conditions over one document.
@@ -270,26 +298,46 @@ impl<'a> Evaluator<'a> {
     /// scope around the hits of its rarest local requirement (or, when it has
     /// none, of every atom that can make it fire).
     pub fn candidate_units(&self, rule: &CompiledRule) -> Vec<Range<usize>> {
-        let counts: Vec<Option<usize>> = rule
+        // Literal requirements first: they cost nothing to count.
+        let literal: Vec<Option<usize>> = rule
             .clauses
             .iter()
-            .map(|c| self.hits.clause_count(c))
+            .map(|c| self.hits.clause_count(c, false))
             .collect();
-        if counts.contains(&Some(0)) {
+        if literal.contains(&Some(0)) {
             return Vec::new();
         }
-        let rarest = rule
+        let rarest_literal = rule
             .clauses
             .iter()
-            .zip(&counts)
+            .zip(&literal)
             .filter_map(|(c, n)| Some((c, (*n)?)).filter(|(c, _)| c.local))
             .min_by_key(|(_, n)| *n)
-            .map(|(c, _)| c.atoms.as_slice());
-        let anchors = rarest.unwrap_or(&rule.triggers);
+            .map(|(c, _)| c.atoms.clone());
+        // Only then regex requirements, which run over the document.
+        let anchors = match rarest_literal {
+            Some(a) => a,
+            None => {
+                let counts: Vec<usize> = rule
+                    .clauses
+                    .iter()
+                    .map(|c| self.hits.clause_count(c, true).unwrap_or(0))
+                    .collect();
+                if counts.contains(&0) {
+                    return Vec::new();
+                }
+                rule.clauses
+                    .iter()
+                    .zip(&counts)
+                    .filter(|(c, _)| c.local)
+                    .min_by_key(|(_, n)| **n)
+                    .map_or_else(|| rule.triggers.clone(), |(c, _)| c.atoms.clone())
+            }
+        };
         let scope = rule.info.scope;
         let mut units: Vec<Range<usize>> = Vec::new();
-        for &a in anchors {
-            for h in self.hits.of(a) {
+        for a in anchors {
+            for h in self.hits.of(a).iter() {
                 units.push(match scope {
                     Scope::Words(n) => self.segs.word_window(h.start..h.end, n),
                     s => self.segs.unit_at(s, h.start),
@@ -479,7 +527,7 @@ pub(crate) fn scan_with_hits(
     hits: &Hits,
     only: Option<usize>,
 ) -> Vec<Finding> {
-    if hits.is_empty() {
+    if hits.is_empty() && set.regex_rules().is_empty() && only.is_none() {
         return Vec::new();
     }
     let mut rules: Vec<usize> = match only {
@@ -487,6 +535,7 @@ pub(crate) fn scan_with_hits(
         None => hits
             .atoms()
             .flat_map(|a| set.rules_of_atom(a).iter().copied())
+            .chain(set.regex_rules().iter().copied())
             .collect(),
     };
     rules.sort_unstable();

@@ -29,7 +29,7 @@ use crate::segment::Scope;
 use crate::yaml;
 
 pub use conditions::{Clause, Cond, FieldSel, FieldTest, QuantityTest};
-pub(crate) use terms::{AtomId, Hit, Matcher, MatcherBuilder};
+pub(crate) use terms::{AtomId, Hit, Matcher};
 
 /// Most literal terms in one rule set (all lists and rules together).
 pub const MAX_TERMS: usize = 200_000;
@@ -141,19 +141,7 @@ pub(crate) fn compile(
         );
     }
 
-    // A regex runs over whole documents only when some rule cannot be
-    // triggered by literal terms alone; otherwise it runs lazily, inside the
-    // units of the rules that literal hits triggered.
-    let mut eager = Vec::new();
-    for r in &rules {
-        if !r.literal_trigger(&matcher) {
-            eager.extend(r.triggers.iter().copied());
-            if let Some(u) = &r.unless {
-                u.positive_atoms(&mut eager);
-            }
-        }
-    }
-    let matcher = matcher.build(&eager, &mut diagnostics);
+    let matcher = matcher.build(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use super::{MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS, pos};
@@ -177,14 +177,8 @@ impl MatcherBuilder {
         }
     }
 
-    /// Whether `atom` holds regular expressions.
-    pub fn is_regex_atom(&self, atom: AtomId) -> bool {
-        self.regexes.iter().any(|(a, _)| *a == atom)
-    }
-
-    /// Builds the automaton and the regex set; regexes of `eager` atoms run
-    /// over whole documents, the others only inside units on demand.
-    pub fn build(self, eager: &[AtomId], diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
+    /// Builds the automaton and compiles the regexes.
+    pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
         let ac = if self.patterns.is_empty() {
             None
         } else {
@@ -209,33 +203,17 @@ impl MatcherBuilder {
                 }
             }
         };
-        let (eager_re, lazy_re): (Vec<_>, Vec<_>) =
-            self.regexes.iter().partition(|(a, _)| eager.contains(a));
-        let compiled: Vec<(AtomId, Regex)> = eager_re
-            .iter()
-            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
-            .collect();
-        let mut lazy: Vec<(AtomId, Regex)> = lazy_re
+        let mut lazy: Vec<(AtomId, Regex)> = self
+            .regexes
             .iter()
             .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
             .collect();
         lazy.sort_by_key(|(a, _)| *a);
-        let set = if compiled.is_empty() {
-            None
-        } else {
-            RegexSetBuilder::new(eager_re.iter().map(|(_, p)| p))
-                .case_insensitive(true)
-                .size_limit(MAX_REGEX_SIZE * 8)
-                .build()
-                .ok()
-        };
         Some(Matcher {
             names: self.names,
             patterns: self.patterns,
             ac,
             refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
-            set,
-            regexes: compiled,
             lazy,
         })
     }
@@ -280,9 +258,9 @@ pub(crate) struct Matcher {
     patterns: Vec<String>,
     ac: Option<AhoCorasick>,
     refs: Vec<Box<[TermRef]>>,
-    set: Option<RegexSet>,
-    regexes: Vec<(AtomId, Regex)>,
-    /// Regexes run only inside units, on demand, sorted by atom.
+    /// Regexes, sorted by atom. They run on demand: over a document only
+    /// when a rule needs them to find its units and its literal requirements
+    /// are met, otherwise only inside the units being evaluated.
     lazy: Vec<(AtomId, Regex)>,
 }
 
@@ -299,10 +277,10 @@ impl Matcher {
 
     /// Number of regular expressions.
     pub fn regex_count(&self) -> usize {
-        self.regexes.len() + self.lazy.len()
+        self.lazy.len()
     }
 
-    /// Whether `atom` is made of regexes that run on demand.
+    /// Whether `atom` holds regexes (which run on demand).
     pub fn is_lazy(&self, atom: AtomId) -> bool {
         self.lazy.binary_search_by_key(&atom, |(a, _)| *a).is_ok()
     }
@@ -329,7 +307,7 @@ impl Matcher {
     }
 
     /// Appends every hit in `original` (folded as `norm`) to `out`.
-    pub fn find(&self, original: &str, norm: &NormalizedText, out: &mut Vec<Hit>) {
+    pub fn find(&self, norm: &NormalizedText, out: &mut Vec<Hit>) {
         if let Some(ac) = &self.ac {
             let text = norm.as_str().as_bytes();
             for m in ac.find_overlapping_iter(text) {
@@ -363,20 +341,7 @@ impl Matcher {
                 }
             }
         }
-        if let Some(set) = &self.set {
-            for i in set.matches(original).iter() {
-                let (atom, re) = &self.regexes[i];
-                for m in re.find_iter(original) {
-                    if !m.is_empty() {
-                        out.push(Hit {
-                            atom: *atom,
-                            start: m.start(),
-                            end: m.end(),
-                        });
-                    }
-                }
-            }
-        }
+
     }
 }
 
