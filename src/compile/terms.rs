@@ -219,12 +219,49 @@ impl MatcherBuilder {
     }
 }
 
+/// Compiles a rule regex: case-insensitive, size-limited, with `\b` and
+/// `\B` taken as ASCII word boundaries (see [`ascii_word_boundaries`]).
 fn compile_regex(p: &str) -> Result<Regex, String> {
-    RegexBuilder::new(p)
+    RegexBuilder::new(&ascii_word_boundaries(p))
         .case_insensitive(true)
         .size_limit(MAX_REGEX_SIZE)
         .build()
         .map_err(|e| e.to_string())
+}
+
+/// Rewrites `\b` and `\B` outside character classes as `(?-u:\b)` and
+/// `(?-u:\B)`. Unicode word boundaries force the regex engine off its fast
+/// DFA whenever the text has a non-ASCII character; ASCII boundaries keep it
+/// on, and differ only next to non-ASCII letters, which rule authors can
+/// spell out when they matter (`carb[óÓ]n`).
+pub(crate) fn ascii_word_boundaries(p: &str) -> String {
+    let mut out = String::with_capacity(p.len() + 16);
+    let mut chars = p.chars();
+    let mut class_depth = 0usize;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(b @ ('b' | 'B')) if class_depth == 0 => {
+                    out.push_str(if b == 'b' { "(?-u:\\b)" } else { "(?-u:\\B)" });
+                }
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            },
+            '[' => {
+                class_depth += 1;
+                out.push(c);
+            }
+            ']' if class_depth > 0 => {
+                class_depth -= 1;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn one_line(s: &str) -> String {
@@ -241,7 +278,7 @@ fn is_slow(pattern: &str) -> bool {
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .build()
-        .parse(pattern)
+        .parse(&ascii_word_boundaries(pattern))
     else {
         return false;
     };
@@ -347,4 +384,19 @@ impl Matcher {
 
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_boundaries_become_ascii_outside_classes() {
+        assert_eq!(ascii_word_boundaries(r"\bcarb[óÓ]n\b"), r"(?-u:\b)carb[óÓ]n(?-u:\b)");
+        assert_eq!(ascii_word_boundaries(r"a\\b\Bc"), r"a\\b(?-u:\B)c");
+        assert_eq!(ascii_word_boundaries(r"[\d\]]\d"), r"[\d\]]\d");
+        let re = compile_regex(r"\bHS\s*8[45]\b").unwrap();
+        assert!(re.is_match("café, hs 84 laptops"));
+        assert!(!re.is_match("hs 84710x"));
+    }
 }
