@@ -99,6 +99,12 @@ impl NormalizedText {
         let bytes = original.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
+            let run = ascii_run(bytes, i);
+            if run > i {
+                out.push_linear_run(i, &bytes[i..run]);
+                i = run;
+                continue;
+            }
             let b = bytes[i];
             if b < 0x80 {
                 match classify_ascii(b) {
@@ -211,6 +217,48 @@ fn fold_transliteration(ascii: &str, after_space: bool) -> Vec<u8> {
     out
 }
 
+/// How each ASCII byte folds when it maps one to one: letters lower-cased,
+/// separators to a space, the rest unchanged (non-ASCII bytes never use it).
+const FOLD: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match classify_ascii(b as u8) {
+            Class::Byte(x) => x,
+            _ => b' ',
+        };
+        b += 1;
+    }
+    t
+};
+
+const fn is_separator(b: u8) -> bool {
+    matches!(classify_ascii(b), Class::Separator)
+}
+
+/// End of the run of ASCII bytes from `i` that fold one to one: bytes that
+/// are not separators, and single separators between two of them. Runs of
+/// separators, a separator at the start, and non-ASCII bytes end it.
+fn ascii_run(bytes: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j < bytes.len() {
+        let b = bytes[j];
+        if b >= 0x80 {
+            break;
+        }
+        if is_separator(b) {
+            let next_plain = bytes
+                .get(j + 1)
+                .is_some_and(|n| *n < 0x80 && !is_separator(*n));
+            if j == i || !next_plain {
+                break;
+            }
+        }
+        j += 1;
+    }
+    j
+}
+
 struct Folder {
     text: Vec<u8>,
     segments: Vec<Segment>,
@@ -234,6 +282,23 @@ impl Folder {
             });
         }
         self.text.push(b);
+        self.linear_open = true;
+    }
+
+    /// Appends a run of ASCII bytes that fold one to one (see [`ascii_run`]).
+    fn push_linear_run(&mut self, orig: usize, run: &[u8]) {
+        let continues = self.linear_open
+            && self.segments.last().is_some_and(|s| {
+                s.orig_len == 0 && s.orig + (self.text.len() - s.norm) == orig
+            });
+        if !continues {
+            self.segments.push(Segment {
+                norm: self.text.len(),
+                orig,
+                orig_len: 0,
+            });
+        }
+        self.text.extend(run.iter().map(|b| FOLD[usize::from(*b)]));
         self.linear_open = true;
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::compile::{self, AtomId, Cond, Matcher, ParsedFile};
+use crate::compile::{self, AtomId, Cond, Gate, Matcher, ParsedFile};
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::finding::Finding;
 use crate::model::{Citation, Severity};
@@ -295,6 +295,7 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>, diags: &mut Vec<Diagnostic>,
 pub struct RuleSet {
     rules: Vec<CompiledRule>,
     matcher: Matcher,
+    gate: Option<Gate>,
     atom_rules: Vec<Vec<usize>>,
     /// Rules that a regex can trigger: considered for every document.
     regex_rules: Vec<usize>,
@@ -308,6 +309,7 @@ impl fmt::Debug for RuleSet {
             .field("rules", &self.rules.len())
             .field("patterns", &self.matcher.pattern_count())
             .field("regexes", &self.matcher.regex_count())
+            .field("gate_words", &self.gate.as_ref().map(Gate::word_count))
             .finish()
     }
 }
@@ -316,6 +318,7 @@ impl RuleSet {
     pub(crate) fn new(
         rules: Vec<CompiledRule>,
         matcher: Matcher,
+        gate: Option<Gate>,
         warnings: Vec<Diagnostic>,
         sources: Vec<Arc<SourceFile>>,
     ) -> Self {
@@ -339,6 +342,7 @@ impl RuleSet {
         RuleSet {
             rules,
             matcher,
+            gate,
             atom_rules,
             regex_rules,
             warnings,
@@ -378,6 +382,13 @@ impl RuleSet {
         fields: &crate::records::roles::FieldMap,
     ) -> Vec<Finding> {
         crate::scan_records::scan_records(self, records, fields)
+    }
+
+    /// Scans without the first-stage gate (for tests that check the gate
+    /// never loses a finding).
+    #[doc(hidden)]
+    pub fn scan_text_ungated(&self, text: &str) -> Vec<Finding> {
+        scan::scan_with_hits(self, text, &scan::Hits::find(self, text), None)
     }
 
     /// The rules, in load order.
@@ -452,6 +463,17 @@ impl RuleSet {
 
     pub(crate) fn matcher(&self) -> &Matcher {
         &self.matcher
+    }
+
+    /// Number of words of the first-stage gate (`None` when the rule set
+    /// has a rule that the gate cannot cover, so every document goes through
+    /// the full stage).
+    pub fn gate_word_count(&self) -> Option<usize> {
+        self.gate.as_ref().map(Gate::word_count)
+    }
+
+    pub(crate) fn gate(&self) -> Option<&Gate> {
+        self.gate.as_ref()
     }
 
     pub(crate) fn regex_rules(&self) -> &[usize] {

@@ -37,9 +37,13 @@ pub(crate) struct Hits<'t> {
 impl<'t> Hits<'t> {
     /// Finds every literal hit of `set` in `text`.
     pub fn find(set: &'t RuleSet, text: &'t str) -> Hits<'t> {
-        let norm = NormalizedText::new(text);
+        Hits::with_folded(set, text, &NormalizedText::new(text))
+    }
+
+    /// Finds every literal hit of `set` in `text`, already folded as `norm`.
+    pub fn with_folded(set: &'t RuleSet, text: &'t str, norm: &NormalizedText) -> Hits<'t> {
         let mut hits = Vec::new();
-        set.matcher().find(&norm, &mut hits);
+        set.matcher().find(norm, &mut hits);
         Hits::new(set, text, hits)
     }
 
@@ -517,7 +521,21 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Scans `text` with every text rule of `set` (or only rule index `only`).
 pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Finding> {
-    scan_with_hits(set, text, &Hits::find(set, text), only)
+    let norm = match set.gate() {
+        None => NormalizedText::new(text),
+        Some(gate) => match gate.raw_may_match(text) {
+            Some(false) => return Vec::new(),
+            Some(true) => NormalizedText::new(text),
+            None => {
+                let norm = NormalizedText::new(text);
+                if !gate.folded_may_match(norm.as_str()) {
+                    return Vec::new();
+                }
+                norm
+            }
+        },
+    };
+    scan_with_hits(set, text, &Hits::with_folded(set, text, &norm), only)
 }
 
 /// Scans `text`, whose hits are already known.

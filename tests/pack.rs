@@ -105,3 +105,11 @@ fn every_core_category_has_rules_with_examples_both_ways() {
         );
     }
 }
+
+#[test]
+fn the_bundled_pack_has_a_first_stage_gate() {
+    // Every rule requires a DPRK link (or another literal term), so documents
+    // without one are dismissed by a small automaton.
+    let words = pack().gate_word_count().expect("every text rule is gated");
+    assert!((10..500).contains(&words), "{words} gate words");
+}

@@ -93,6 +93,14 @@ proptest! {
     }
 
     #[test]
+    fn the_first_stage_gate_never_loses_a_finding(s in messy_text()) {
+        let ascii: String = s.chars().filter(char::is_ascii).collect();
+        for t in [&s, &ascii] {
+            prop_assert_eq!(builtin().scan_text(t), builtin().scan_text_ungated(t));
+        }
+    }
+
+    #[test]
     fn scanning_arbitrary_strings_never_panics(s in "\\PC*|(.|\\n|\\r)*") {
         let _ = rules().scan_text(&s);
         let _ = builtin().scan_text(&s);

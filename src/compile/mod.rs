@@ -16,6 +16,7 @@
 //! file, line, column, rule id, code and, where it helps, a hint.
 
 mod conditions;
+mod gate;
 mod terms;
 
 use std::collections::{HashMap, HashSet};
@@ -29,6 +30,7 @@ use crate::segment::Scope;
 use crate::yaml;
 
 pub use conditions::{Clause, Cond, FieldSel, FieldTest, QuantityTest};
+pub(crate) use gate::Gate;
 pub(crate) use terms::{AtomId, Hit, Matcher};
 
 /// Most literal terms in one rule set (all lists and rules together).
@@ -148,7 +150,13 @@ pub(crate) fn compile(
     let Some(matcher) = matcher else {
         return Err(diagnostics);
     };
-    Ok(RuleSet::new(rules, matcher, diagnostics, sources))
+    let text_rules: Vec<&[Clause]> = rules
+        .iter()
+        .filter(|r| !r.record_only)
+        .map(|r| r.clauses.as_slice())
+        .collect();
+    let gate = Gate::build(&text_rules, |a| matcher.literal_terms(a));
+    Ok(RuleSet::new(rules, matcher, gate, diagnostics, sources))
 }
 
 fn compile_rule(

@@ -317,6 +317,22 @@ impl Matcher {
         self.lazy.len()
     }
 
+    /// The folded literal terms of `atom`, or `None` when it also holds
+    /// regexes.
+    pub fn literal_terms(&self, atom: AtomId) -> Option<Vec<&str>> {
+        if self.is_lazy(atom) {
+            return None;
+        }
+        Some(
+            self.refs
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.iter().any(|t| t.atom == atom))
+                .map(|(i, _)| self.patterns[i].as_str())
+                .collect(),
+        )
+    }
+
     /// Whether `atom` holds regexes (which run on demand).
     pub fn is_lazy(&self, atom: AtomId) -> bool {
         self.lazy.binary_search_by_key(&atom, |(a, _)| *a).is_ok()
