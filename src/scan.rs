@@ -206,6 +206,25 @@ impl<'a> Evaluator<'a> {
             })
     }
 
+    /// Whether `cond` may hold in some sentence of paragraph `p`: an
+    /// over-approximation that needs no sentence splitting (negations and
+    /// quantities are assumed to hold; narrower scopes are widened to `p`).
+    fn may_hold(&self, cond: &Cond, p: &Range<usize>) -> bool {
+        match cond {
+            Cond::Atom(a) => self.hits.any_within(*a, p),
+            Cond::All(c) => c.iter().all(|c| self.may_hold(c, p)),
+            Cond::Any(c) => c.iter().any(|c| self.may_hold(c, p)),
+            Cond::AtLeast(n, c) => c.iter().filter(|c| self.may_hold(c, p)).count() >= *n,
+            Cond::Not(_) | Cond::Quantity(_) => true,
+            Cond::Field(..) => false,
+            Cond::Scoped(s @ (Scope::Paragraph | Scope::Document), _) => {
+                let _ = s;
+                self.holds(cond, p)
+            }
+            Cond::Scoped(_, c) => self.may_hold(c, p),
+        }
+    }
+
     /// For a condition with its own scope: the unit of that scope, related to
     /// `unit`, in which it holds. A wider scope is the unit containing
     /// `unit`; a narrower one is any unit inside `unit`; `N words` is a
@@ -340,8 +359,24 @@ impl<'a> Evaluator<'a> {
         };
         let scope = rule.info.scope;
         let mut units: Vec<Range<usize>> = Vec::new();
+        // Sentences are found only in paragraphs where the rule may hold.
+        let mut checked: Option<(Range<usize>, bool)> = None;
         for a in anchors {
             for h in self.hits.of(a).iter() {
+                if scope == Scope::Sentence {
+                    let p = self.segs.unit_at(Scope::Paragraph, h.start);
+                    let ok = match &checked {
+                        Some((q, ok)) if *q == p => *ok,
+                        _ => {
+                            let ok = self.may_hold(&rule.cond, &p);
+                            checked = Some((p, ok));
+                            ok
+                        }
+                    };
+                    if !ok {
+                        continue;
+                    }
+                }
                 units.push(match scope {
                     Scope::Words(n) => self.segs.word_window(h.start..h.end, n),
                     s => self.segs.unit_at(s, h.start),

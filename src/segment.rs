@@ -195,36 +195,27 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
-    let mut line_start = 0;
-    let mut line_blank = true;
     let mut seen_text = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'\n' || b == b'\r' {
-            let mut next = i + 1;
-            if b == b'\r' && bytes.get(next) == Some(&b'\n') {
-                next += 1;
-            }
-            if line_blank && seen_text && line_start > start {
-                out.push(start..line_start);
-                start = line_start;
-                seen_text = false;
-            }
-            line_start = next;
-            line_blank = true;
-            i = next;
-            continue;
+    let mut line_start = 0;
+    loop {
+        let eol = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]).map(|o| line_start + o);
+        let line_end = eol.unwrap_or(bytes.len());
+        let blank = bytes[line_start..line_end].iter().all(u8::is_ascii_whitespace);
+        if blank && seen_text && line_start > start && (eol.is_some() || line_start < text.len()) {
+            out.push(start..line_start);
+            start = line_start;
+            seen_text = false;
         }
-        if !b.is_ascii_whitespace() {
-            line_blank = false;
-            seen_text = true;
+        seen_text |= !blank;
+        let Some(e) = eol else { break };
+        line_start = if bytes[e] == b'\r' && bytes.get(e + 1) == Some(&b'\n') {
+            e + 2
+        } else {
+            e + 1
+        };
+        if line_start >= bytes.len() {
+            break;
         }
-        i += 1;
-    }
-    if line_blank && seen_text && line_start > start && line_start < text.len() {
-        out.push(start..line_start);
-        start = line_start;
     }
     if start < text.len() || out.is_empty() {
         out.push(start..text.len());
