@@ -8,9 +8,13 @@
 //! ASCII-case-insensitive automaton instead of normalization plus the full
 //! term automaton.
 //!
-//! The gate must never lose a finding, so it only looks for what is
-//! *necessary*: for each literal term of a gate atom, one word of it (the
-//! most distinctive). When a document's only non-ASCII characters are
+//! The gate must never lose a finding. On the raw text it first looks for
+//! what is *necessary*: for each literal term of a gate atom, one word of it
+//! (the most distinctive); around each such word, it folds a window reaching
+//! as many words on each side as the longest gate term has, and looks there
+//! for the gate terms themselves. "Korea" in "South Korea" thus costs one
+//! small window, and the document stays out of the full stage. When a
+//! document's only non-ASCII characters are
 //! punctuation, quotes, dashes, symbols or spaces (most English news),
 //! folding only changes case and turns separators into spaces, so a folded
 //! match of a term implies that each of its words appears in the raw text as
@@ -38,8 +42,13 @@ const COMMON: &[&str] = &[
 
 /// The gate of a rule set.
 pub(crate) struct Gate {
+    /// One distinctive word per gate term, on raw text, case-insensitive.
     ac: AhoCorasick,
     words: usize,
+    /// The folded gate terms.
+    terms: AhoCorasick,
+    /// Words in the longest gate term.
+    max_words: u32,
 }
 
 impl Gate {
@@ -51,6 +60,7 @@ impl Gate {
         terms: impl Fn(AtomId) -> Option<Vec<&'a str>>,
     ) -> Option<Gate> {
         let mut words: Vec<String> = Vec::new();
+        let mut gate_terms: Vec<String> = Vec::new();
         let mut uses: std::collections::HashMap<AtomId, usize> = Default::default();
         for rule in clauses {
             for c in *rule {
@@ -69,11 +79,19 @@ impl Gate {
             for a in &best.atoms {
                 for t in terms(*a)? {
                     words.push(gate_word(t)?.to_owned());
+                    gate_terms.push(t.to_owned());
                 }
             }
         }
         words.sort();
         words.dedup();
+        gate_terms.sort();
+        gate_terms.dedup();
+        let max_words = gate_terms
+            .iter()
+            .map(|t| t.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).count())
+            .max()
+            .unwrap_or(1);
         let n = words.len();
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
@@ -81,7 +99,17 @@ impl Gate {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok()?;
-        Some(Gate { ac, words: n })
+        let terms = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&gate_terms)
+            .ok()?;
+        Some(Gate {
+            ac,
+            words: n,
+            terms,
+            max_words: u32::try_from(max_words).unwrap_or(u32::MAX),
+        })
     }
 
     /// Number of distinct gate words.
@@ -95,12 +123,30 @@ impl Gate {
         if !raw_words_survive_folding(text) || has_hyphen_break(text.as_bytes()) {
             return None;
         }
-        Some(self.ac.is_match(text))
+        let mut checked_to = 0;
+        for m in self.ac.find_iter(text) {
+            if m.end() <= checked_to {
+                continue;
+            }
+            // Words are runs of letters and digits, so the window starts and
+            // ends on word boundaries of the raw text.
+            let w = crate::segment::word_window(text, m.start()..m.end(), self.max_words);
+            checked_to = w.end;
+            if self.folded_may_match(crate::normalize::NormalizedText::new(&text[w]).as_str()) {
+                return Some(true);
+            }
+        }
+        Some(false)
     }
 
-    /// On the folded text: whether it may hold a finding.
+    /// On folded text: whether a gate term occurs, starting on a word
+    /// boundary (its end is not checked: a trailing `*` may allow more).
     pub fn folded_may_match(&self, folded: &str) -> bool {
-        self.ac.is_match(folded)
+        let b = folded.as_bytes();
+        self.terms.find_overlapping_iter(folded).any(|m| {
+            let s = m.start();
+            s == 0 || !b[s - 1].is_ascii_alphanumeric() || !b[s].is_ascii_alphanumeric()
+        })
     }
 }
 
