@@ -2,3 +2,6 @@
 //! `rules/un-dprk/*.yaml`.
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+
+/// The file of the pack that holds the UN 1718 list of designated parties.
+pub(crate) const DESIGNATED_FILE: &str = "designated.yaml";

@@ -57,6 +57,9 @@ pub struct Finding {
     /// For records: the field the passage is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For watchlist rules: the listed party and the alias that matched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party: Option<PartyMatch>,
     /// A quantity the rule required, converted to the rule's unit.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<FoundQuantity>,
@@ -64,6 +67,29 @@ pub struct Finding {
     /// text in the same document give the same fingerprint across runs and
     /// across unrelated edits elsewhere in the document.
     pub fingerprint: String,
+}
+
+/// The listed party a watchlist finding names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PartyMatch {
+    /// Permanent reference (e.g. `KPe.001`).
+    pub reference: String,
+    /// Primary name on the list.
+    pub name: String,
+    /// individual, entity or vessel.
+    pub kind: String,
+    /// The alias (or primary name) that matched, as the list writes it.
+    pub alias: String,
+    /// `good` or `low`.
+    pub quality: String,
+    /// Date of listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listed_on: Option<String>,
+    /// The list's name.
+    pub list: String,
+    /// When the list was generated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated: Option<String>,
 }
 
 /// A quantity found by a rule, in the rule's unit.

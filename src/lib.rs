@@ -43,7 +43,7 @@ mod yaml;
 
 pub use compile::{MAX_CONDITION_DEPTH, MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS};
 pub use diagnostic::{Code, Diagnostic};
-pub use finding::{Evidence, Finding, FoundQuantity};
+pub use finding::{Evidence, Finding, FoundQuantity, PartyMatch};
 pub use model::{Citation, Severity};
 pub use ruleset::{ExampleFailure, LoadError, RuleInfo, RuleSet, RuleSetBuilder, SourceFile};
 pub use segment::Scope;

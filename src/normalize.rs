@@ -288,9 +288,10 @@ impl Folder {
     /// Appends a run of ASCII bytes that fold one to one (see [`ascii_run`]).
     fn push_linear_run(&mut self, orig: usize, run: &[u8]) {
         let continues = self.linear_open
-            && self.segments.last().is_some_and(|s| {
-                s.orig_len == 0 && s.orig + (self.text.len() - s.norm) == orig
-            });
+            && self
+                .segments
+                .last()
+                .is_some_and(|s| s.orig_len == 0 && s.orig + (self.text.len() - s.norm) == orig);
         if !continues {
             self.segments.push(Segment {
                 norm: self.text.len(),

@@ -54,6 +54,19 @@ pub struct RuleInfo {
     pub no_match_examples: usize,
 }
 
+/// The listed party of a watchlist rule.
+#[derive(Debug, Clone)]
+pub(crate) struct PartyMeta {
+    pub reference: String,
+    pub name: String,
+    pub kind: String,
+    pub listed_on: Option<String>,
+    pub list: String,
+    pub generated: Option<String>,
+    /// Each alias atom with the alias it stands for and its quality.
+    pub aliases: Vec<(AtomId, String, crate::watchlist::Quality)>,
+}
+
 /// A condition that weakens a finding.
 #[derive(Debug, Clone)]
 pub(crate) struct Downgrade {
@@ -82,6 +95,8 @@ pub(crate) struct CompiledRule {
     pub clauses: Vec<crate::compile::Clause>,
     /// The rule tests record fields, so it runs on records only.
     pub record_only: bool,
+    /// For watchlist rules: the listed party.
+    pub party: Option<Arc<PartyMeta>>,
     pub examples: Examples,
 }
 
@@ -190,6 +205,17 @@ impl RuleSetBuilder {
     pub fn add_builtin(mut self) -> Self {
         for (name, text) in crate::builtin::FILES {
             self = self.add_source(*name, *text);
+        }
+        self
+    }
+
+    /// Adds the bundled pack without its list of designated parties (to
+    /// screen against another list).
+    pub fn add_builtin_rules_only(mut self) -> Self {
+        for (name, text) in crate::builtin::FILES {
+            if !name.ends_with(crate::builtin::DESIGNATED_FILE) {
+                self = self.add_source(*name, *text);
+            }
         }
         self
     }
@@ -405,6 +431,21 @@ impl RuleSet {
     /// as annotated snippets of the rule files.
     pub fn render_diagnostics(&self, diagnostics: &[Diagnostic], color: bool) -> String {
         render_with(diagnostics, &self.sources, color)
+    }
+
+    /// The watchlists compiled in: name, generation date, number of parties.
+    pub fn watchlists(&self) -> Vec<(String, Option<String>, usize)> {
+        let mut out: Vec<(String, Option<String>, usize)> = Vec::new();
+        for p in self.rules.iter().filter_map(|r| r.party.as_ref()) {
+            match out
+                .iter_mut()
+                .find(|(n, g, _)| *n == p.list && *g == p.generated)
+            {
+                Some(e) => e.2 += 1,
+                None => out.push((p.list.clone(), p.generated.clone(), 1)),
+            }
+        }
+        out
     }
 
     /// Number of distinct literal patterns in the automaton.

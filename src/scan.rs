@@ -477,7 +477,28 @@ impl<'a> Evaluator<'a> {
                     text: self.text[h.start..h.end].to_owned(),
                 })
             });
+        let party = rule.party.as_ref().map(|p| {
+            let (alias, quality) = hits
+                .iter()
+                .find_map(|h| p.aliases.iter().find(|(a, _, _)| *a == h.atom))
+                .map(|(_, alias, q)| (alias.clone(), *q))
+                .unwrap_or_else(|| (p.name.clone(), crate::watchlist::Quality::Good));
+            crate::finding::PartyMatch {
+                reference: p.reference.clone(),
+                name: p.name.clone(),
+                kind: p.kind.clone(),
+                alias,
+                quality: match quality {
+                    crate::watchlist::Quality::Good => "good".into(),
+                    crate::watchlist::Quality::Low => "low".into(),
+                },
+                listed_on: p.listed_on.clone(),
+                list: p.list.clone(),
+                generated: p.generated.clone(),
+            }
+        });
         Finding {
+            party,
             rule: info.id.clone(),
             title: info.title.clone(),
             category: info.category.clone(),

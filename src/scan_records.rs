@@ -52,13 +52,18 @@ impl RecordEval<'_> {
             quantity: None,
         };
         match test {
-            FieldTest::Atom(a) => self.hits[i].within(*a, &(0..value.len())).first().map(|h| FieldMatch {
-                field: i,
-                start: h.start,
-                end: h.end,
-                label: self.set.matcher().atom_name(*a).to_owned(),
-                quantity: None,
-            }),
+            FieldTest::Atom(a) => {
+                self.hits[i]
+                    .within(*a, &(0..value.len()))
+                    .first()
+                    .map(|h| FieldMatch {
+                        field: i,
+                        start: h.start,
+                        end: h.end,
+                        label: self.set.matcher().atom_name(*a).to_owned(),
+                        quantity: None,
+                    })
+            }
             FieldTest::Country(codes) => codes
                 .contains(&value.trim().to_uppercase())
                 .then(|| whole(format!("country {}", value.trim()))),
@@ -199,6 +204,7 @@ impl RecordEval<'_> {
             proximity: "record".into(),
             confidence: (confidence * 100.0_f64).round() / 100.0,
             notes,
+            party: None,
             record: Some(self.record.number),
             field: Some(fields[first.field].path.clone()),
             quantity: matches.iter().find_map(|m| m.quantity.clone()),

@@ -200,7 +200,9 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
     loop {
         let eol = memchr::memchr2(b'\n', b'\r', &bytes[line_start..]).map(|o| line_start + o);
         let line_end = eol.unwrap_or(bytes.len());
-        let blank = bytes[line_start..line_end].iter().all(u8::is_ascii_whitespace);
+        let blank = bytes[line_start..line_end]
+            .iter()
+            .all(u8::is_ascii_whitespace);
         if blank && seen_text && line_start > start && (eol.is_some() || line_start < text.len()) {
             out.push(start..line_start);
             start = line_start;

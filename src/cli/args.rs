@@ -25,6 +25,43 @@ pub enum Command {
     /// Show a rule, and why it does or does not fire on a text.
     #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(ExplainArgs),
+    /// Import lists of designated parties (UN Consolidated List XML, or simple YAML/CSV lists).
+    #[command(subcommand)]
+    Lists(ListsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ListsCommand {
+    /// Turn a list into a rule file holding its facts (names, aliases, references, dates).
+    #[command(after_help = IMPORT_EXAMPLES)]
+    Import(ImportArgs),
+}
+
+const IMPORT_EXAMPLES: &str = "Examples:
+  sanctions-check lists import consolidated.xml --regime DPRK --un-dprk -o rules/un-dprk/designated.yaml
+  sanctions-check lists import watchlist.csv --id-prefix acme.watchlist -o acme-list.yaml";
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The list: UN Consolidated List XML (.xml), or a simple list (.yaml, .yml, .csv).
+    pub file: PathBuf,
+    /// For UN XML: keep only this regime (UN_LIST_TYPE), e.g. DPRK. Default: all.
+    #[arg(long)]
+    pub regime: Option<String>,
+    /// Where to write the rule file (default: standard output).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Settings of the bundled UN DPRK pack: id prefix `un-dprk.designated_parties`,
+    /// context list `dprk`, and the 1718 asset-freeze and travel-ban citations.
+    #[arg(long)]
+    pub un_dprk: bool,
+    /// Id prefix of the rules made from the list.
+    #[arg(long, value_name = "PREFIX")]
+    pub id_prefix: Option<String>,
+    /// A term list (defined in the rules loaded with it) whose terms give short
+    /// or generic aliases the context they need.
+    #[arg(long, value_name = "LIST")]
+    pub context_list: Option<String>,
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 no findings, 1 findings (for `rules test`: a failing example), \
@@ -131,6 +168,13 @@ pub struct ScanArgs {
     /// Record the current findings' fingerprints in this file.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// Screen names against this list instead of the bundled UN list (repeatable):
+    /// a UN Consolidated List XML as downloaded, or a simple YAML/CSV list.
+    #[arg(long = "list", value_name = "FILE")]
+    pub lists: Vec<PathBuf>,
+    /// With --list and a UN XML file: keep only this regime (e.g. DPRK). Default: all.
+    #[arg(long, value_name = "REGIME")]
+    pub list_regime: Option<String>,
     /// Field-mapping file (YAML) that adds or moves column names of record
     /// files (.json, .jsonl, .csv, .yaml) to the roles rules use.
     #[arg(long, value_name = "FILE")]

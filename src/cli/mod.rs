@@ -5,6 +5,7 @@ mod args;
 mod baseline;
 mod explain_cmd;
 mod inputs;
+mod lists_cmd;
 mod report;
 mod rules_cmd;
 mod sarif;
@@ -43,6 +44,7 @@ pub fn run() -> ExitCode {
         Command::Scan(a) => scan_cmd::run(a),
         Command::Rules(c) => rules_cmd::run(c),
         Command::Explain(a) => explain_cmd::run(a),
+        Command::Lists(c) => lists_cmd::run(c),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -56,16 +58,35 @@ pub fn run() -> ExitCode {
 
 /// Loads the rules named by `--rules` (the bundled pack when none).
 pub(crate) fn load_rules(source: &RuleSource) -> Result<RuleSet, LoadError> {
+    load_rules_with(source, &[])
+}
+
+/// Loads the rules named by `--rules`, with watchlist rule files (made from
+/// `--list`) that replace the bundled list.
+pub(crate) fn load_rules_with(
+    source: &RuleSource,
+    lists: &[(String, String)],
+) -> Result<RuleSet, LoadError> {
     let mut b = RuleSetBuilder::new();
+    let builtin = |b: RuleSetBuilder| {
+        if lists.is_empty() {
+            b.add_builtin()
+        } else {
+            b.add_builtin_rules_only()
+        }
+    };
     if source.rules.is_empty() {
-        b = b.add_builtin();
+        b = builtin(b);
     }
     for r in &source.rules {
         b = if r == "builtin" {
-            b.add_builtin()
+            builtin(b)
         } else {
             b.add_path(r)
         };
+    }
+    for (name, yaml) in lists {
+        b = b.add_source(name.clone(), yaml.clone());
     }
     b.build()
 }

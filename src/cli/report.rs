@@ -178,6 +178,8 @@ pub struct FindingOut<'a> {
     field: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     quantity: Option<&'a sanctions_check::FoundQuantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    party: Option<&'a sanctions_check::PartyMatch>,
     fingerprint: &'a str,
 }
 
@@ -213,6 +215,7 @@ impl<'a> FindingOut<'a> {
             record: f.record,
             field: f.field.as_deref(),
             quantity: f.quantity.as_ref(),
+            party: f.party.as_ref(),
             fingerprint: &f.fingerprint,
         }
     }
@@ -487,6 +490,25 @@ pub fn text_block(path: &str, f: &Finding, color: bool) -> String {
     }
     tail.push(format!("confidence {:.2} ({})", f.confidence, f.proximity));
     let mut s = format!("{head}  | {excerpt}\n  = {}\n", tail.join(" · "));
+    if let Some(p) = &f.party {
+        s.push_str(&format!(
+            "  = listed: {} {} ({}), matched \"{}\" ({} alias){}; {}{}\n",
+            p.reference,
+            p.name,
+            p.kind,
+            p.alias,
+            p.quality,
+            p.listed_on
+                .as_ref()
+                .map(|d| format!(", listed on {d}"))
+                .unwrap_or_default(),
+            p.list,
+            p.generated
+                .as_ref()
+                .map(|g| format!(" generated {g}"))
+                .unwrap_or_default()
+        ));
+    }
     for n in &f.notes {
         s.push_str(&format!("  = note: {n}\n"));
     }

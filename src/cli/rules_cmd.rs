@@ -122,6 +122,15 @@ fn list(a: ListArgs) -> io::Result<u8> {
             r.title
         )?;
     }
+    for (name, generated, parties) in rules.watchlists() {
+        writeln!(
+            out,
+            "\nwatchlist: {name}: {parties} listed parties{}",
+            generated
+                .map(|g| format!(", list generated {g}"))
+                .unwrap_or_default()
+        )?;
+    }
     let unverified = selected.iter().filter(|r| has_unverified(r)).count();
     writeln!(
         out,

@@ -17,7 +17,7 @@ use super::args::ScanArgs;
 use super::baseline::{Baseline, Entry};
 use super::inputs::{Input, WalkOptions, gather};
 use super::report::{Reporter, Summary};
-use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, load_rules, report_load_error, use_color};
+use super::{EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, report_load_error, use_color};
 
 /// What scanning one input gave.
 #[derive(Debug, Default)]
@@ -113,7 +113,28 @@ impl Filter {
 pub fn run(a: ScanArgs) -> io::Result<u8> {
     let started = Instant::now();
     let err_color = use_color(a.color, super::stderr_is_terminal());
-    let rules = match load_rules(&a.source) {
+    let mut lists = Vec::new();
+    for p in &a.lists {
+        match super::lists_cmd::read_list(p, a.list_regime.as_deref()) {
+            Ok(mut l) => {
+                let with_builtin =
+                    a.source.rules.is_empty() || a.source.rules.iter().any(|r| r == "builtin");
+                if with_builtin {
+                    super::lists_cmd::un_dprk_settings(&mut l);
+                    l.id_prefix = Some(format!("list.{}", lists.len() + 1));
+                }
+                lists.push((
+                    format!("{}", p.display()),
+                    sanctions_check::watchlist::simple::to_rule_yaml(&l),
+                ));
+            }
+            Err(msg) => {
+                eprintln_quiet(&format!("sanctions-check: --list {msg}"));
+                return Ok(EXIT_ERROR);
+            }
+        }
+    }
+    let rules = match super::load_rules_with(&a.source, &lists) {
         Ok(r) => r,
         Err(e) => return report_load_error(&e, err_color),
     };

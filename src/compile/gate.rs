@@ -34,10 +34,43 @@ use super::{AtomId, Clause};
 /// Words too common to gate on: when a term has a rarer word, that one is
 /// used ("korea", not "north", for "North Korea").
 const COMMON: &[&str] = &[
-    "the", "of", "and", "for", "in", "on", "to", "a", "an", "north", "south", "people", "peoples",
-    "republic", "democratic", "party", "army", "general", "bureau", "office", "central", "news",
-    "agency", "workers", "state", "ministry", "national", "committee", "commission", "company",
-    "corporation", "trading", "bank", "group", "international", "second", "first",
+    "the",
+    "of",
+    "and",
+    "for",
+    "in",
+    "on",
+    "to",
+    "a",
+    "an",
+    "north",
+    "south",
+    "people",
+    "peoples",
+    "republic",
+    "democratic",
+    "party",
+    "army",
+    "general",
+    "bureau",
+    "office",
+    "central",
+    "news",
+    "agency",
+    "workers",
+    "state",
+    "ministry",
+    "national",
+    "committee",
+    "commission",
+    "company",
+    "corporation",
+    "trading",
+    "bank",
+    "group",
+    "international",
+    "second",
+    "first",
 ];
 
 /// The gate of a rule set.
@@ -89,7 +122,11 @@ impl Gate {
         gate_terms.dedup();
         let max_words = gate_terms
             .iter()
-            .map(|t| t.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).count())
+            .map(|t| {
+                t.split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| !w.is_empty())
+                    .count()
+            })
             .max()
             .unwrap_or(1);
         let n = words.len();
@@ -174,8 +211,13 @@ fn raw_words_survive_folding(text: &str) -> bool {
     }
     text.chars().filter(|c| !c.is_ascii()).all(|c| {
         !(c.is_alphanumeric()
-            || matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
-            || any_ascii::any_ascii_char(c).bytes().any(|b| b.is_ascii_alphanumeric()))
+            || matches!(
+                c,
+                '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+            )
+            || any_ascii::any_ascii_char(c)
+                .bytes()
+                .any(|b| b.is_ascii_alphanumeric()))
     })
 }
 
@@ -196,7 +238,10 @@ mod tests {
     #[test]
     fn gate_words_prefer_rare_words() {
         assert_eq!(gate_word("north korea"), Some("korea"));
-        assert_eq!(gate_word("democratic people's republic of korea"), Some("korea"));
+        assert_eq!(
+            gate_word("democratic people's republic of korea"),
+            Some("korea")
+        );
         assert_eq!(gate_word("pyongyang"), Some("pyongyang"));
         assert_eq!(gate_word("office 39"), Some("39"));
         assert_eq!(gate_word("..."), None);
@@ -205,7 +250,9 @@ mod tests {
     #[test]
     fn raw_words_survive_punctuation_but_not_letters() {
         assert!(raw_words_survive_folding("plain ascii"));
-        assert!(raw_words_survive_folding("the People’s “Army” — 3 % …\u{00A0}x"));
+        assert!(raw_words_survive_folding(
+            "the People’s “Army” — 3 % …\u{00A0}x"
+        ));
         // "€" folds to "EUR": letters, so the raw text cannot tell.
         assert!(!raw_words_survive_folding("3 €"));
         assert!(!raw_words_survive_folding("Zürich"));

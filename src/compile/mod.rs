@@ -18,6 +18,7 @@
 mod conditions;
 mod gate;
 mod terms;
+mod watchlists;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -52,6 +53,11 @@ pub(crate) struct ParsedFile {
 pub(crate) fn parse_file(source: Arc<SourceFile>) -> Result<ParsedFile, Box<Diagnostic>> {
     let file: RuleFile = yaml::parse(&source.path, &source.text)?;
     Ok(ParsedFile { source, file })
+}
+
+/// The start of a source file, for problems of generated data.
+pub(crate) fn pos_of_file(source: &SourceFile) -> Position {
+    Position::file_start(&source.path)
 }
 
 /// Where a spanned value sits.
@@ -126,7 +132,21 @@ pub(crate) fn compile(
         }
     }
 
-    // 3. Lists nobody uses.
+    // 3. Watchlists: one rule per listed party.
+    for f in &files {
+        if let Some(list) = &f.file.watchlist {
+            rules.extend(watchlists::compile(
+                list,
+                &f.source,
+                &mut matcher,
+                &lists,
+                &mut used_lists,
+                &mut diagnostics,
+            ));
+        }
+    }
+
+    // 4. Lists nobody uses.
     let mut unused: Vec<_> = lists
         .iter()
         .filter(|(name, _)| !used_lists.contains(*name))
@@ -267,6 +287,7 @@ fn compile_rule(
         triggers,
         clauses,
         record_only,
+        party: None,
         examples: Examples {
             should_match: def
                 .examples

@@ -339,7 +339,13 @@ impl Matcher {
     }
 
     /// Hits of a lazy atom inside `range` of `text`.
-    pub fn find_lazy(&self, atom: AtomId, text: &str, range: std::ops::Range<usize>, out: &mut Vec<Hit>) {
+    pub fn find_lazy(
+        &self,
+        atom: AtomId,
+        text: &str,
+        range: std::ops::Range<usize>,
+        out: &mut Vec<Hit>,
+    ) {
         let Some(slice) = text.get(range.clone()) else {
             return;
         };
@@ -394,7 +400,6 @@ impl Matcher {
                 }
             }
         }
-
     }
 }
 
@@ -408,7 +413,10 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii_outside_classes() {
-        assert_eq!(ascii_word_boundaries(r"\bcarb[óÓ]n\b"), r"(?-u:\b)carb[óÓ]n(?-u:\b)");
+        assert_eq!(
+            ascii_word_boundaries(r"\bcarb[óÓ]n\b"),
+            r"(?-u:\b)carb[óÓ]n(?-u:\b)"
+        );
         assert_eq!(ascii_word_boundaries(r"a\\b\Bc"), r"a\\b(?-u:\B)c");
         assert_eq!(ascii_word_boundaries(r"[\d\]]\d"), r"[\d\]]\d");
         let re = compile_regex(r"\bHS\s*8[45]\b").unwrap();
