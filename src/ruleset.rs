@@ -468,6 +468,17 @@ impl RuleSet {
                     // A record rule's examples are records written as JSON objects.
                     let records =
                         crate::records::read_records(crate::records::RecordFormat::JsonLines, text);
+                    if records.records.len() != 1 {
+                        out.push(ExampleFailure {
+                            rule: r.info.id.clone(),
+                            text: text.clone(),
+                            expected_match: expected,
+                            position: position.clone(),
+                            explanation: "the example of a record rule must be one JSON object"
+                                .into(),
+                        });
+                        continue;
+                    }
                     crate::scan_records::scan_records(self, &records, &Default::default())
                         .iter()
                         .any(|f| f.rule == r.info.id)

@@ -635,7 +635,7 @@ fn scan_cmd(rules: &str, args: &[&str]) -> Command {
 }
 
 /// Exit code, stdout parsed as JSON, stderr.
-fn run_json(c: &mut Command) -> (Option<i32>, Value, String) {
+fn run_json(mut c: Command) -> (Option<i32>, Value, String) {
     let out = c.output().expect("binary runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

@@ -67,16 +67,42 @@ impl fmt::Display for HsRange {
     }
 }
 
-/// The digits of a code as written (`2710.19` -> `271019`), or an empty
-/// string when the value holds anything but digits, spaces, dots and dashes.
+/// The digits of the code a value starts with, as written (`2710.19` ->
+/// `271019`; `HS 2710 19 81` -> `27101981`; `2710.19 - gas oil` ->
+/// `271019`): an optional `HS`/`HTS` label, then digits in groups separated
+/// by dots, spaces or dashes. Empty when the value holds no such code.
 pub fn digits_of(value: &str) -> String {
     let v = value.trim();
-    if v.chars()
-        .any(|c| !(c.is_ascii_digit() || c == '.' || c == ' ' || c == '-'))
-    {
+    let upper = v.to_ascii_uppercase();
+    let v = ["HTS", "HS"]
+        .iter()
+        .find_map(|l| upper.starts_with(l).then(|| &v[l.len()..]))
+        .unwrap_or(v)
+        .trim_start_matches([' ', ':', '.']);
+    let mut out = String::new();
+    let mut chars = v.char_indices();
+    let mut end = 0;
+    while let Some((i, c)) = chars.next() {
+        if c.is_ascii_digit() {
+            out.push(c);
+            end = i + 1;
+        } else if matches!(c, '.' | ' ' | '-')
+            && !out.is_empty()
+            && v[i..]
+                .chars()
+                .find(|n| !matches!(n, '.' | ' ' | '-'))
+                .is_some_and(|n| n.is_ascii_digit())
+        {
+            continue;
+        } else {
+            break;
+        }
+    }
+    // A code is followed by nothing, or by a separator and a description.
+    if v[end..].starts_with(|c: char| c.is_alphanumeric()) {
         return String::new();
     }
-    v.chars().filter(char::is_ascii_digit).collect()
+    out
 }
 
 #[cfg(test)]
@@ -89,7 +115,15 @@ mod tests {
         for v in ["2710.19", "271019", "2710 19 81", " 2710.19.81 ", "2710"] {
             assert!(refined.contains(v), "{v}");
         }
-        for v in ["2709.00", "27", "", "HS2710", "27-10-ab"] {
+        for v in [
+            "HS 2710.19",
+            "hs: 2710 19",
+            "2710.19 - gas oil",
+            "2710.19 (diesel)",
+        ] {
+            assert!(refined.contains(v), "{v}");
+        }
+        for v in ["2709.00", "27", "", "2710abc", "abc 2710"] {
             assert!(!refined.contains(v), "{v}");
         }
     }

@@ -290,8 +290,17 @@ fn json_lines(text: &str) -> Records {
 
 fn csv_records(text: &str) -> Records {
     let mut out = Records::default();
+    // The delimiter is sniffed from the header row: exports from spreadsheets
+    // in many locales use semicolons, some tabs.
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = [b',', b';', b'\t', b'|']
+        .into_iter()
+        .max_by_key(|d| header.bytes().filter(|b| b == d).count())
+        .filter(|d| header.as_bytes().contains(d))
+        .unwrap_or(b',');
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
+        .delimiter(delimiter)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = match reader.headers() {
         Ok(h) => h.iter().map(|s| s.trim().to_owned()).collect(),
@@ -397,6 +406,17 @@ mod tests {
         assert_eq!((r.errors[0].number, r.errors[0].line), (2, 3));
         assert_eq!((r.records[1].number, r.records[1].line), (3, 4));
         assert_eq!(r.records[1].fields[1].value, "crab\nfrozen");
+    }
+
+    #[test]
+    fn csv_delimiters_are_sniffed() {
+        let r = read_records(
+            RecordFormat::Csv,
+            "HS Code;Destination Country\n2710.19;KP\n",
+        );
+        assert_eq!(r.records[0].fields[1].value, "KP");
+        let r = read_records(RecordFormat::Csv, "a\tb\n1\t2\n");
+        assert_eq!(r.records[0].fields[1].path, "b");
     }
 
     #[test]

@@ -42,7 +42,14 @@ impl Unit {
             .filter(|c| !c.is_whitespace())
             .collect();
         Some(match k.as_str() {
-            "bbl" | "bbls" | "barrel" | "barrels" | "bl" | "barriles" | "barils" => Unit::Barrels,
+            "bbl" | "bbls" | "barrel" | "barrels" | "bl" | "barriles" | "barils" | "bll" => {
+                Unit::Barrels
+            }
+            // UN/ECE Recommendation 20 codes used in customs data.
+            "tne" => Unit::Tonnes,
+            "kgm" => Unit::Kilograms,
+            "ltr" => Unit::Litres,
+            "mtq" => Unit::CubicMetres,
             "m3" | "m³" | "cbm" | "cubicmetre" | "cubicmetres" | "cubicmeter" | "cubicmeters"
             | "kl" | "kilolitre" | "kilolitres" | "kiloliter" | "kiloliters" => Unit::CubicMetres,
             "l" | "litre" | "litres" | "liter" | "liters" | "litros" => Unit::Litres,
