@@ -19,6 +19,9 @@ pub(crate) const QUANTITY_ATOM: AtomId = AtomId::MAX;
 /// Longest excerpt, in bytes, on each side of a finding.
 const EXCERPT_CONTEXT: usize = 200;
 
+/// An atom and the byte range of a unit.
+type UnitKey = (AtomId, usize, usize);
+
 /// Hits of one document, grouped by atom. Literal terms are found ahead, in
 /// one automaton pass; regexes run on demand (see [`Hits::of`] and
 /// [`Hits::within`]) and their hits are cached.
@@ -31,7 +34,7 @@ pub(crate) struct Hits<'t> {
     /// Regex atoms run over the whole document.
     whole: RefCell<HashMap<AtomId, Rc<[Hit]>>>,
     /// Regex atoms run inside one unit.
-    units: RefCell<HashMap<(AtomId, usize, usize), Rc<[Hit]>>>,
+    units: RefCell<HashMap<UnitKey, Rc<[Hit]>>>,
 }
 
 impl<'t> Hits<'t> {

@@ -80,9 +80,8 @@ pub fn digits_of(value: &str) -> String {
         .unwrap_or(v)
         .trim_start_matches([' ', ':', '.']);
     let mut out = String::new();
-    let mut chars = v.char_indices();
     let mut end = 0;
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in v.char_indices() {
         if c.is_ascii_digit() {
             out.push(c);
             end = i + 1;
