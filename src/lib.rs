@@ -38,6 +38,7 @@ mod ruleset;
 mod scan;
 mod scan_records;
 pub mod segment;
+pub mod stream;
 pub mod watchlist;
 mod yaml;
 

@@ -297,6 +297,20 @@ pub fn scan_input(rules: &RuleSet, read: &ReadOptions, input: &Input) -> FileOut
         path: input.display(),
         ..FileOutcome::default()
     };
+    let format = match input {
+        Input::File { path, .. } if read.records => RecordFormat::of_path(path),
+        _ => None,
+    };
+    // Standard input and large text files are scanned in chunks, in bounded
+    // memory; everything else is read whole.
+    let large = match input {
+        Input::Stdin => true,
+        Input::File { path, .. } => std::fs::metadata(path)
+            .is_ok_and(|m| m.len() > sanctions_check::stream::CHUNK_BYTES as u64),
+    };
+    if large && format.is_none() {
+        return scan_streamed(rules, input, out);
+    }
     let bytes = match input.read() {
         Ok(b) => b,
         Err(e) => {
@@ -317,10 +331,6 @@ pub fn scan_input(rules: &RuleSet, read: &ReadOptions, input: &Input) -> FileOut
             decoded.invalid_bytes
         ));
     }
-    let format = match input {
-        Input::File { path, .. } if read.records => RecordFormat::of_path(path),
-        _ => None,
-    };
     match format {
         Some(format) => {
             let records = read_records(format, &decoded.text);
@@ -332,6 +342,49 @@ pub fn scan_input(rules: &RuleSet, read: &ReadOptions, input: &Input) -> FileOut
             out.findings = rules.scan_records(&records, &read.fields);
         }
         None => out.findings = rules.scan_text(&decoded.text),
+    }
+    out
+}
+
+/// Scans a large file or standard input in chunks.
+fn scan_streamed(rules: &RuleSet, input: &Input, mut out: FileOutcome) -> FileOutcome {
+    let reader: Box<dyn std::io::Read> = match input {
+        Input::Stdin => Box::new(io::stdin().lock()),
+        Input::File { path, named } => match std::fs::File::open(path) {
+            Ok(mut f) => {
+                if !named {
+                    let mut head = vec![0; sanctions_check::document::BINARY_SNIFF_BYTES];
+                    let n = std::io::Read::read(&mut f, &mut head).unwrap_or(0);
+                    if looks_binary(&head[..n]) {
+                        out.skipped_binary = true;
+                        return out;
+                    }
+                    if let Err(e) = std::io::Seek::rewind(&mut f) {
+                        out.error = Some(e.to_string());
+                        return out;
+                    }
+                }
+                Box::new(std::io::BufReader::new(f))
+            }
+            Err(e) => {
+                out.error = Some(e.to_string());
+                return out;
+            }
+        },
+    };
+    match sanctions_check::stream::scan_reader(rules, reader, sanctions_check::stream::CHUNK_BYTES)
+    {
+        Ok(s) => {
+            out.bytes = s.bytes;
+            out.findings = s.findings;
+            if s.invalid_bytes > 0 {
+                out.warning = Some(format!(
+                    "{} byte(s) of invalid UTF-8 read as U+001A (offsets unchanged)",
+                    s.invalid_bytes
+                ));
+            }
+        }
+        Err(e) => out.error = Some(e.to_string()),
     }
     out
 }
