@@ -136,9 +136,11 @@ impl Gate {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok()?;
+        // Only run on small windows, so a contiguous NFA (cheap to build)
+        // rather than a DFA.
         let terms = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&gate_terms)
             .ok()?;
         Some(Gate {

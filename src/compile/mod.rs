@@ -175,7 +175,10 @@ pub(crate) fn compile(
         .filter(|r| !r.record_only)
         .map(|r| r.clauses.as_slice())
         .collect();
-    let gate = Gate::build(&text_rules, |a| matcher.literal_terms(a));
+    let by_atom = matcher.patterns_by_atom();
+    let gate = Gate::build(&text_rules, |a| {
+        (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default())
+    });
     Ok(RuleSet::new(rules, matcher, gate, diagnostics, sources))
 }
 

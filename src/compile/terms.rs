@@ -317,20 +317,18 @@ impl Matcher {
         self.lazy.len()
     }
 
-    /// The folded literal terms of `atom`, or `None` when it also holds
-    /// regexes.
-    pub fn literal_terms(&self, atom: AtomId) -> Option<Vec<&str>> {
-        if self.is_lazy(atom) {
-            return None;
+    /// The folded literal terms of every atom.
+    pub fn patterns_by_atom(&self) -> HashMap<AtomId, Vec<&str>> {
+        let mut out: HashMap<AtomId, Vec<&str>> = HashMap::new();
+        for (i, refs) in self.refs.iter().enumerate() {
+            for r in refs.iter() {
+                let v = out.entry(r.atom).or_default();
+                if v.last() != Some(&self.patterns[i].as_str()) {
+                    v.push(self.patterns[i].as_str());
+                }
+            }
         }
-        Some(
-            self.refs
-                .iter()
-                .enumerate()
-                .filter(|(_, r)| r.iter().any(|t| t.atom == atom))
-                .map(|(i, _)| self.patterns[i].as_str())
-                .collect(),
-        )
+        out
     }
 
     /// Whether `atom` holds regexes (which run on demand).
