@@ -10,9 +10,15 @@
 #                        (default: ${CARGO_TARGET_DIR:-target}/bench-corpus);
 #                        the articles are reused when size, seed and generator match
 #   SEED=42              corpus seed
-#   TOTAL_TERMS=5000     size of the "many terms" list: pack terms + generated names
+#   EXTRA_TERMS=4650     generated names added to the pack for the "many terms" cases
+#   TOTAL_TERMS=N        instead of EXTRA_TERMS: add names until the rg list has N terms
 #   RUNS=3               runs per case; the best (fastest) is kept
 #   COMPILE_RUNS=20      compilations timed by examples/compile_time (median reported)
+#   RG=PATH              the ripgrep to use; by default an `rg` of version 14 or later on
+#                        PATH, else one installed with `cargo install ripgrep` under
+#                        ${CARGO_TARGET_DIR:-target}/bench-tools (once, ~3 minutes)
+#   RG_INSTALL=apt       install Debian's ripgrep instead (13.0 on bookworm: about 3x
+#                        slower than 14+ with -i and thousands of patterns)
 #   RESULTS=FILE         also write the report there (default: CORPUS_DIR/e2e-results.txt)
 #   CARGO_TARGET_DIR     honoured for the build and the binaries
 set -euo pipefail
@@ -22,14 +28,21 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 TARGET_DIR=${CARGO_TARGET_DIR:-target}
 CORPUS_MB=${CORPUS_MB:-150}
 SEED=${SEED:-42}
-TOTAL_TERMS=${TOTAL_TERMS:-5000}
+EXTRA_TERMS=${EXTRA_TERMS:-4650}
+TOTAL_TERMS=${TOTAL_TERMS:-}
+RG_INSTALL=${RG_INSTALL:-cargo}
 RUNS=${RUNS:-3}
 COMPILE_RUNS=${COMPILE_RUNS:-20}
 CORPUS_DIR=${CORPUS_DIR:-$TARGET_DIR/bench-corpus}
 DOCS=$CORPUS_DIR/docs
 TERMS=$CORPUS_DIR/terms.txt
-BIG_TERMS=$CORPUS_DIR/terms-$TOTAL_TERMS.txt
-NAMES=$CORPUS_DIR/names-$TOTAL_TERMS.yaml
+if [ -n "$TOTAL_TERMS" ]; then
+    MANY_FLAG=(--total-terms "$TOTAL_TERMS"); MANY_TAG=total-$TOTAL_TERMS
+else
+    MANY_FLAG=(--extra-terms "$EXTRA_TERMS"); MANY_TAG=plus-$EXTRA_TERMS
+fi
+BIG_TERMS=$CORPUS_DIR/terms-$MANY_TAG.txt
+NAMES=$CORPUS_DIR/names-$MANY_TAG.yaml
 RESULTS=${RESULTS:-$CORPUS_DIR/e2e-results.txt}
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -44,10 +57,35 @@ apt_install() {
     if [ -z "$APT_UPDATED" ]; then $SUDO apt-get update -qq; APT_UPDATED=1; fi
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
-command -v rg >/dev/null || { say "installing ripgrep"; apt_install ripgrep; }
 [ -x /usr/bin/time ] || { say "installing time"; apt_install time; }
-command -v rg >/dev/null || die "ripgrep is not installed"
 [ -x /usr/bin/time ] || die "/usr/bin/time is not installed"
+
+# ripgrep: 14 or later (its regex engine is much faster than 13's with -i and
+# thousands of literals; Debian bookworm has 13.0).
+rg_major() { "$1" --version 2>/dev/null | sed -n '1s/^ripgrep \([0-9]*\)\..*/\1/p'; }
+if [ -z "${RG:-}" ]; then
+    TOOLS=$TARGET_DIR/bench-tools
+    if command -v rg >/dev/null && [ "$(rg_major rg)" -ge 14 ] 2>/dev/null; then
+        RG=$(command -v rg)
+    elif [ -x "$TOOLS/bin/rg" ]; then
+        RG=$TOOLS/bin/rg
+    elif [ "$RG_INSTALL" = apt ]; then
+        command -v rg >/dev/null || { say "installing ripgrep (apt)"; apt_install ripgrep; }
+        RG=$(command -v rg)
+    else
+        say "installing ripgrep with cargo into $TOOLS (once)"
+        if env -u CARGO_TARGET_DIR cargo install --locked --quiet ripgrep --root "$TOOLS" >&2; then
+            RG=$TOOLS/bin/rg
+        else
+            say "cargo install ripgrep failed: falling back to apt"
+            command -v rg >/dev/null || apt_install ripgrep
+            RG=$(command -v rg)
+        fi
+    fi
+fi
+[ -x "$RG" ] || die "ripgrep not found ($RG)"
+RG_VERSION=$("$RG" --version | sed -n 1p)
+[ "$(rg_major "$RG")" -ge 14 ] 2>/dev/null || say "WARNING: $RG_VERSION is slow with -i and many patterns"
 
 # --- build -------------------------------------------------------------------
 say "cargo build --release --bins --examples"
@@ -69,7 +107,7 @@ else
     echo "$STAMP" >"$CORPUS_DIR/stamp"
 fi
 # Term lists and the names rule file: always rewritten (the pack may change).
-"$EX/make_corpus" "$DOCS" 0 "$SEED" --terms "$TERMS" --total-terms "$TOTAL_TERMS" \
+"$EX/make_corpus" "$DOCS" 0 "$SEED" --terms "$TERMS" "${MANY_FLAG[@]}" \
     --big-terms "$BIG_TERMS" --names-yaml "$NAMES" >&2
 
 FILES=$(find "$DOCS" -type f -name '*.txt' | wc -l)
@@ -81,7 +119,7 @@ N_BIG=$(grep -c . "$BIG_TERMS")
 find "$DOCS" -type f -exec cat {} + >/dev/null
 
 # Sanity: both tools see every file; count the findings.
-RG_FILES=$(rg --files "$DOCS" | wc -l)
+RG_FILES=$("$RG" --files "$DOCS" | wc -l)
 SANITY=$(mktemp)
 trap 'rm -f "$SANITY" "$SANITY".*' EXIT
 set +e
@@ -124,13 +162,25 @@ measure() {
     RSS[$key]=$peak
 }
 
+# A one-article folder: what each tool costs before it reads a byte (its
+# pattern compilation and start-up), reported as the "startup" column.
+ONE=$CORPUS_DIR/one
+rm -rf "$ONE"; mkdir -p "$ONE"
+cp "$(find "$DOCS" -type f -name '*.txt' | sort | head -n 1)" "$ONE/"
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say "timing ($RUNS runs each, best kept)"
-measure rg_1t rg -j1 -c -i -F -f "$TERMS" "$DOCS"
-measure rg_2t rg -j2 -c -i -F -f "$TERMS" "$DOCS"
+measure rg_1t "$RG" -j1 -c -i -F -f "$TERMS" "$DOCS"
+measure rg_2t "$RG" -j2 -c -i -F -f "$TERMS" "$DOCS"
+measure rg_cs "$RG" -j1 -c -F -f "$TERMS" "$DOCS"
 measure sc_1t "$BIN" scan --threads 1 -q --format jsonl "$DOCS"
 measure sc_2t "$BIN" scan --threads 2 -q --format jsonl "$DOCS"
-measure rg_big rg -j1 -c -i -F -f "$BIG_TERMS" "$DOCS"
+measure rg_big "$RG" -j1 -c -i -F -f "$BIG_TERMS" "$DOCS"
 measure sc_big "$BIN" scan --threads 1 -q --format jsonl --rules builtin --rules "$NAMES" "$DOCS"
+measure rg_1t_start "$RG" -j1 -c -i -F -f "$TERMS" "$ONE"
+measure rg_big_start "$RG" -j1 -c -i -F -f "$BIG_TERMS" "$ONE"
+measure sc_1t_start "$BIN" scan --threads 1 -q --format jsonl "$ONE"
+measure sc_big_start "$BIN" scan --threads 1 -q --format jsonl --rules builtin --rules "$NAMES" "$ONE"
 
 say "compile time ($COMPILE_RUNS runs, median)"
 COMPILE=$("$EX/compile_time" --runs "$COMPILE_RUNS" "$NAMES")
@@ -143,26 +193,29 @@ mbps() { awk -v b="$BYTES" -v s="${SECS[$1]}" 'BEGIN {printf "%.1f", b / 1e6 / s
 mb() { awk -v k="${RSS[$1]}" 'BEGIN {printf "%.1f", k / 1024}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 row() { # key, label, terms, threads
-    printf '%-34s %6s %4s %9s %9s %10s\n' "$2" "$3" "$4" "${SECS[$1]}" "$(mbps "$1")" "$(mb "$1")"
+    printf '%-36s %6s %4s %9s %9s %10s %9s\n' "$2" "$3" "$4" "${SECS[$1]}" "$(mbps "$1")" "$(mb "$1")" \
+        "${SECS[${1}_start]:--}"
 }
 GIT_REV=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
 git diff --quiet HEAD -- src Cargo.toml rules 2>/dev/null || GIT_REV="$GIT_REV+dirty"
 {
     echo "sanctions-check end-to-end benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1); load avg $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "code: $GIT_REV; $("$BIN" --version); $(rg --version | head -n 1)"
+    echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p); load avg at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "code: $GIT_REV; $("$BIN" --version); $RG_VERSION ($RG)"
     echo "corpus: $DOCS: $FILES files, $BYTES bytes ($(awk -v b="$BYTES" 'BEGIN {printf "%.1f", b / 1e6}') MB), seed $SEED"
     echo "findings (bundled pack): $FINDINGS"
     echo "terms: pack $N_TERMS literal terms ($C_PAT automaton patterns); many-terms list $N_BIG ($CB_PAT patterns)"
-    echo "best of $RUNS runs; MB = 10^6 bytes; RSS = peak over the runs"
+    echo "best of $RUNS runs; MB = 10^6 bytes; RSS = peak over the runs;"
+    echo "startup = seconds for a one-article folder (pattern compilation and start-up, included in seconds)"
     echo
-    printf '%-34s %6s %4s %9s %9s %10s\n' case terms thr seconds MB/s "RSS MB"
+    printf '%-36s %6s %4s %9s %9s %10s %9s\n' case terms thr seconds MB/s "RSS MB" startup
     row rg_1t "(a) rg -F -i -c, pack terms" "$N_TERMS" 1
     row sc_1t "(b) sanctions-check, pack" "$N_TERMS" 1
     row sc_2t "(c) sanctions-check, pack" "$N_TERMS" 2
     row rg_big "(d) rg -F -i -c, many terms" "$N_BIG" 1
     row sc_big "(e) sanctions-check, many terms" "$N_BIG" 1
     row rg_2t "    rg -F -i -c, pack terms" "$N_TERMS" 2
+    row rg_cs "    rg -F -c (case-sensitive), pack" "$N_TERMS" 1
     echo
     echo "ratios (same run):"
     echo "  sanctions-check / rg time, pack terms, 1 thread:   $(ratio "${SECS[sc_1t]}" "${SECS[rg_1t]}")x"
@@ -170,6 +223,7 @@ git diff --quiet HEAD -- src Cargo.toml rules 2>/dev/null || GIT_REV="$GIT_REV+d
     echo "  many-terms / pack-terms time, sanctions-check:     $(ratio "${SECS[sc_big]}" "${SECS[sc_1t]}")x"
     echo "  2-thread speedup, sanctions-check:                 $(ratio "${SECS[sc_1t]}" "${SECS[sc_2t]}")x"
     echo "  2-thread speedup, rg:                              $(ratio "${SECS[rg_1t]}" "${SECS[rg_2t]}")x"
+    echo "  sanctions-check / rg time, case-sensitive rg:     $(ratio "${SECS[sc_1t]}" "${SECS[rg_cs]}")x"
     echo "(f) compile, median of $COMPILE_RUNS: builtin ${C_MS} ms; builtin + $((N_BIG - N_TERMS)) names ${CB_MS} ms"
 } | tee "$RESULTS"
 say "report written to $RESULTS"

@@ -7,8 +7,10 @@
 //!   SIZE_MB        corpus size in MB (10^6 bytes); 0 writes only the term files
 //!   SEED           generator seed (default 42)
 //!
-//!   --terms PATH          the pack's literal terms, one a line, trailing `*` removed,
-//!                         deduplicated case-insensitively (default DIR/../terms.txt)
+//!   --terms PATH          the pack's literal terms, one a line: every string under a
+//!                         `terms` key (trailing `*` removed) and the name variants of the
+//!                         parties of `watchlist:` files, deduplicated case-insensitively
+//!                         (default DIR/../terms.txt)
 //!   --extra-terms N       also write N generated name-like terms: the pack terms plus the
 //!                         N names (see --big-terms), and a rule file (see --names-yaml)
 //!   --total-terms T       same as --extra-terms (T - number of pack terms)
@@ -32,6 +34,9 @@ mod corpus;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use sanctions_check::watchlist::WatchlistDef;
+use sanctions_check::watchlist::variants::name_variants;
 
 struct Args {
     dir: PathBuf,
@@ -125,7 +130,8 @@ fn collect_terms(v: &serde_json::Value, under_terms: bool, out: &mut Vec<String>
     }
 }
 
-/// The pack's literal terms: trailing `*` removed, deduplicated
+/// The pack's literal terms: every string under a `terms` key (trailing `*`
+/// removed) and the name variants of every watchlist party, deduplicated
 /// case-insensitively, in file order.
 fn pack_terms(rules: &Path) -> Result<Vec<String>, String> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(rules)
@@ -136,12 +142,29 @@ fn pack_terms(rules: &Path) -> Result<Vec<String>, String> {
         .collect();
     files.sort();
     let mut raw = Vec::new();
+    let mut variants = 0;
     for f in &files {
         let text = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
         let v: serde_json::Value =
             serde_saphyr::from_str(&text).map_err(|e| format!("{}: {e}", f.display()))?;
         collect_terms(&v, false, &mut raw);
+        // A watchlist's parties are matched by their name variants: the
+        // same spellings the engine puts in its automaton.
+        if let Some(w) = v.get("watchlist") {
+            let list: WatchlistDef = serde_json::from_value(w.clone())
+                .map_err(|e| format!("{}: watchlist: {e}", f.display()))?;
+            for party in &list.parties {
+                for nv in name_variants(party) {
+                    raw.push(nv.term);
+                    variants += 1;
+                }
+            }
+        }
     }
+    eprintln!(
+        "pack: {} strings under `terms`, {variants} watchlist name variants",
+        raw.len() - variants
+    );
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for t in raw {

@@ -53,7 +53,7 @@ impl Rng {
 
     /// A number in `0..n` (`n > 0`).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
 
     /// A number in `lo..=hi`.
@@ -74,6 +74,11 @@ impl Rng {
     /// One element of a non-empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
+    }
+
+    /// One word of a non-empty list.
+    pub fn word(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
     }
 }
 
@@ -787,23 +792,23 @@ impl Writer {
             rest = &rest[close + 1..];
             let r = &mut self.rng;
             match slot {
-                "DAY" => out.push_str(*r.pick(DAYS)),
-                "MONTH" => out.push_str(*r.pick(MONTHS)),
+                "DAY" => out.push_str(r.word(DAYS)),
+                "MONTH" => out.push_str(r.word(MONTHS)),
                 "YEAR" => {
                     let y = r.range(2009, 2025);
                     let _ = write!(out, "{y}");
                 }
-                "PERSON" => out.push_str(*r.pick(PEOPLE)),
-                "ROLE" => out.push_str(*r.pick(ROLES)),
-                "ORG" => out.push_str(*r.pick(ORGS)),
-                "CITY" => out.push_str(*r.pick(CITIES)),
-                "PORT" => out.push_str(*r.pick(PORTS)),
-                "COUNTRY" => out.push_str(*r.pick(COUNTRIES)),
-                "COMPANY" => out.push_str(*r.pick(COMPANIES)),
-                "SHIP" => out.push_str(*r.pick(SHIPS)),
-                "TEAM" => out.push_str(*r.pick(TEAMS)),
-                "TANKER" => out.push_str(*r.pick(TANKERS)),
-                "CNCITY" => out.push_str(*r.pick(CN_CITIES)),
+                "PERSON" => out.push_str(r.word(PEOPLE)),
+                "ROLE" => out.push_str(r.word(ROLES)),
+                "ORG" => out.push_str(r.word(ORGS)),
+                "CITY" => out.push_str(r.word(CITIES)),
+                "PORT" => out.push_str(r.word(PORTS)),
+                "COUNTRY" => out.push_str(r.word(COUNTRIES)),
+                "COMPANY" => out.push_str(r.word(COMPANIES)),
+                "SHIP" => out.push_str(r.word(SHIPS)),
+                "TEAM" => out.push_str(r.word(TEAMS)),
+                "TANKER" => out.push_str(r.word(TANKERS)),
+                "CNCITY" => out.push_str(r.word(CN_CITIES)),
                 "N" => self.number(out),
                 "SMALLN" => {
                     let n = r.range(2, 60);
@@ -992,11 +997,11 @@ impl Writer {
 
 /// Upper-cases the character at byte `at` of `s`.
 fn capitalize_at(s: &mut String, at: usize) {
-    if let Some(c) = s[at..].chars().next() {
-        if c.is_lowercase() {
-            let upper: String = c.to_uppercase().collect();
-            s.replace_range(at..at + c.len_utf8(), &upper);
-        }
+    if let Some(c) = s[at..].chars().next()
+        && c.is_lowercase()
+    {
+        let upper: String = c.to_uppercase().collect();
+        s.replace_range(at..at + c.len_utf8(), &upper);
     }
 }
 
