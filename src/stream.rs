@@ -72,7 +72,16 @@ pub fn scan_reader(
         if buf.is_empty() {
             break;
         }
-        let cut = if eof { buf.len() } else { cut_point(&buf) };
+        let mut cut = if eof { buf.len() } else { cut_point(&buf) };
+        // Never split a CRLF pair (it would count as two line breaks): a CR
+        // at the cut waits for the next chunk, or takes its LF along.
+        if !eof && cut > 1 && buf[cut - 1] == b'\r' {
+            if cut < buf.len() && buf[cut] == b'\n' {
+                cut += 1;
+            } else if cut == buf.len() {
+                cut -= 1;
+            }
+        }
         let decoded = decode(&buf[..cut]);
         out.invalid_bytes += decoded.invalid_bytes;
         let text = decoded.text;
@@ -101,6 +110,8 @@ pub fn scan_reader(
         out.bytes += cut as u64;
         buf.drain(..cut);
     }
+    // Occurrence numbers (and so fingerprints) are those of the whole input.
+    crate::scan::assign_fingerprints(&mut out.findings);
     Ok(out)
 }
 

@@ -83,7 +83,12 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Box<Diag
             .unwrap_or_else(|| Position::file_start(file));
         let message = first_line(&e.without_snippet().to_string());
         let hint = hint_for(&message);
-        let mut d = Diagnostic::new(Code::Syntax, position, message);
+        let code = if is_limit(&message) {
+            Code::LimitExceeded
+        } else {
+            Code::Syntax
+        };
+        let mut d = Diagnostic::new(code, position, message);
         if let Some(h) = hint {
             d = d.with_hint(h);
         }
@@ -126,12 +131,18 @@ fn first_line(message: &str) -> String {
     }
 }
 
+/// Whether a parser message is about a safety limit (budget, recursion).
+fn is_limit(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    m.contains("budget") || m.contains("recursion") || m.contains("too deep") || m.contains("limit")
+}
+
 fn hint_for(message: &str) -> Option<String> {
     if message.contains("unknown field") {
         Some("check the spelling; rules/README.md lists every key".into())
     } else if message.contains("unknown variant") {
         Some("severity is one of info, low, medium, high, critical".into())
-    } else if message.contains("budget") {
+    } else if is_limit(message) {
         Some(
             "the file nests too deeply or expands too many aliases; see the limits in README"
                 .into(),

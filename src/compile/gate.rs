@@ -130,17 +130,23 @@ impl Gate {
             .max()
             .unwrap_or(1);
         let n = words.len();
+        // Past this size the gate would cost more to build than it saves.
+        if n > super::terms::AUTOMATON_PATTERNS
+            || gate_terms.len() > super::terms::AUTOMATON_PATTERNS
+        {
+            return None;
+        }
         let ac = AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostFirst)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&words)
             .ok()?;
-        // Only run on small windows, so a contiguous NFA (cheap to build)
+        // Only run on small windows, so an NFA (cheap to build)
         // rather than a DFA.
         let terms = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .build(&gate_terms)
             .ok()?;
         Some(Gate {

@@ -163,6 +163,10 @@ pub(crate) fn compile(
         );
     }
 
+    // Building the automaton is the costly part: not for a set with errors.
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(diagnostics);
+    }
     let matcher = matcher.build(&mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);

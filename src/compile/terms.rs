@@ -13,6 +13,9 @@ use crate::model::Spanned;
 use crate::normalize::{NormalizedText, fold_term};
 use crate::ruleset::SourceFile;
 
+/// Most patterns in one automaton (see [`MatcherBuilder::build`]).
+pub const AUTOMATON_PATTERNS: usize = 10_000;
+
 /// Index of an atom: a named list, or the terms or regex of one condition.
 pub(crate) type AtomId = u32;
 
@@ -179,20 +182,23 @@ impl MatcherBuilder {
 
     /// Builds the automaton and compiles the regexes.
     pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
-        let ac = if self.patterns.is_empty() {
-            None
-        } else {
+        // The automaton's construction grows faster than linearly with the
+        // number of patterns, so very large term sets are split into several
+        // automatons of at most AUTOMATON_PATTERNS patterns, each searched in
+        // turn: compilation stays linear, scanning pays one pass per part.
+        let mut ac = Vec::new();
+        for (i, part) in self.patterns.chunks(AUTOMATON_PATTERNS).enumerate() {
             let built = AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&self.patterns)
+                .build(part)
                 .or_else(|_| {
                     AhoCorasick::builder()
                         .match_kind(MatchKind::Standard)
-                        .build(&self.patterns)
+                        .build(part)
                 });
             match built {
-                Ok(ac) => Some(ac),
+                Ok(a) => ac.push((i * AUTOMATON_PATTERNS, a)),
                 Err(e) => {
                     diagnostics.push(Diagnostic::new(
                         Code::LimitExceeded,
@@ -202,7 +208,7 @@ impl MatcherBuilder {
                     return None;
                 }
             }
-        };
+        }
         let mut lazy: Vec<(AtomId, Regex)> = self
             .regexes
             .iter()
@@ -293,7 +299,8 @@ fn is_slow(pattern: &str) -> bool {
 pub(crate) struct Matcher {
     names: Vec<String>,
     patterns: Vec<String>,
-    ac: Option<AhoCorasick>,
+    /// The automatons, each with the index of its first pattern.
+    ac: Vec<(usize, AhoCorasick)>,
     refs: Vec<Box<[TermRef]>>,
     /// Regexes, sorted by atom. They run on demand: over a document only
     /// when a rule needs them to find its units and its literal requirements
@@ -365,7 +372,7 @@ impl Matcher {
 
     /// Appends every hit in `original` (folded as `norm`) to `out`.
     pub fn find(&self, norm: &NormalizedText, out: &mut Vec<Hit>) {
-        if let Some(ac) = &self.ac {
+        for (base, ac) in &self.ac {
             let text = norm.as_str().as_bytes();
             for m in ac.find_overlapping_iter(text) {
                 let (s, e) = (m.start(), m.end());
@@ -375,7 +382,7 @@ impl Matcher {
                 }
                 let right_word = e < text.len() && is_word(text[e]) && is_word(text[e - 1]);
                 let mut span = None;
-                for r in self.refs[m.pattern().as_usize()].iter() {
+                for r in self.refs[base + m.pattern().as_usize()].iter() {
                     if right_word && !r.inflect {
                         continue;
                     }
