@@ -187,6 +187,16 @@ impl LineIndex {
         LineIndex { starts }
     }
 
+    /// Number of lines (line breaks plus one).
+    pub fn count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte offset where the last line starts.
+    pub fn last_start(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
     /// 1-based line and character column of byte `pos`.
     pub fn locate(&self, text: &str, pos: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= pos).max(1);

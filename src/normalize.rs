@@ -268,7 +268,9 @@ struct Folder {
 }
 
 impl Folder {
-    fn push_linear(&mut self, orig: usize, b: u8) {
+    /// Continues the current linear segment at original byte `orig`, or
+    /// starts a new one.
+    fn open_linear(&mut self, orig: usize) {
         let continues = self.linear_open
             && self
                 .segments
@@ -281,26 +283,18 @@ impl Folder {
                 orig_len: 0,
             });
         }
-        self.text.push(b);
         self.linear_open = true;
+    }
+
+    fn push_linear(&mut self, orig: usize, b: u8) {
+        self.open_linear(orig);
+        self.text.push(b);
     }
 
     /// Appends a run of ASCII bytes that fold one to one (see [`ascii_run`]).
     fn push_linear_run(&mut self, orig: usize, run: &[u8]) {
-        let continues = self.linear_open
-            && self
-                .segments
-                .last()
-                .is_some_and(|s| s.orig_len == 0 && s.orig + (self.text.len() - s.norm) == orig);
-        if !continues {
-            self.segments.push(Segment {
-                norm: self.text.len(),
-                orig,
-                orig_len: 0,
-            });
-        }
+        self.open_linear(orig);
         self.text.extend(run.iter().map(|b| FOLD[usize::from(*b)]));
-        self.linear_open = true;
     }
 
     fn push_char(&mut self, orig: usize, orig_len: usize, folded: &[u8]) {

@@ -145,25 +145,9 @@ fn cut_point(buf: &[u8]) -> usize {
 /// Line breaks in `text` (`\n`, `\r\n`, lone `\r`) and the characters after
 /// the last one.
 fn line_breaks(text: &str) -> (usize, usize) {
-    let b = text.as_bytes();
-    let mut breaks = 0;
-    let mut last_end = 0;
-    let mut i = 0;
-    while let Some(off) = memchr::memchr2(b'\n', b'\r', &b[i..]) {
-        let at = i + off;
-        let next = if b[at] == b'\r' && b.get(at + 1) == Some(&b'\n') {
-            at + 2
-        } else {
-            at + 1
-        };
-        breaks += 1;
-        last_end = next;
-        i = next;
-        if i >= b.len() {
-            break;
-        }
-    }
-    (breaks, text[last_end..].chars().count())
+    let lines = crate::finding::LineIndex::new(text);
+    let last = lines.last_start();
+    (lines.count() - 1, text[last..].chars().count())
 }
 
 #[cfg(test)]
