@@ -5,8 +5,8 @@
 //!
 //! * the inputs that fuzzing found bugs with, replayed from
 //!   `tests/fixtures/fuzz-regressions/<target>/` through the entry point of
-//!   the fuzz target of the same name (`rules`, `scan`, `records`; see
-//!   `fuzz/`);
+//!   the fuzz target of the same name (`rules`, `scan`, `records`,
+//!   `stream`; see `fuzz/`);
 //! * rule files past every limit (aliases, nesting, size, regex size, term
 //!   count, condition depth), each refused with its diagnostic code;
 //! * documents with invalid UTF-8, NUL bytes, CR and CRLF line ends, nothing
@@ -244,6 +244,22 @@ fn fuzz_records(data: &[u8]) {
     }
 }
 
+/// The `stream` fuzz target: first byte picks a chunk size, the rest is a
+/// document scanned in chunks.
+fn fuzz_stream(data: &[u8]) {
+    let Some((&selector, doc)) = data.split_first() else {
+        return;
+    };
+    let text = decode(doc).text;
+    let out = stream::scan_reader(builtin(), doc, 16 + 2 * selector as usize).unwrap();
+    assert_eq!(out.bytes as usize, doc.len());
+    for f in &out.findings {
+        for e in &f.evidence {
+            assert_eq!(text.get(e.start..e.end), Some(e.text.as_str()), "{e:?}");
+        }
+    }
+}
+
 #[test]
 fn fuzz_regressions_replay_without_panic() {
     let dir = root().join("tests/fixtures/fuzz-regressions");
@@ -262,6 +278,7 @@ fn fuzz_regressions_replay_without_panic() {
             "rules" => fuzz_rules,
             "scan" => fuzz_scan,
             "records" => fuzz_records,
+            "stream" => fuzz_stream,
             other => panic!("{}: no fuzz target is named `{other}`", target.display()),
         };
         let mut files: Vec<PathBuf> = fs::read_dir(&target)
@@ -328,19 +345,10 @@ const BUDGET_TIME: Duration = if cfg!(debug_assertions) {
 };
 
 #[test]
-fn alias_bomb_in_conditions_is_refused() {
-    let e = timed("alias bomb", BUDGET_TIME, || {
-        RuleSet::from_yaml("bomb.yaml", &condition_alias_bomb())
-    });
-    let e = e.expect_err("a rule of 10^8 conditions must be refused");
-    assert!(e.diagnostics.iter().any(|d| d.is_error()), "{e}");
-}
-
-#[test]
-fn alias_bomb_is_refused_as_a_limit() {
-    // The same bomb as above: the reason it is refused is a safety limit
-    // (the YAML node budget), so the code must be E013 like every other
-    // budget breach.
+fn alias_bomb_in_conditions_is_refused_as_a_limit() {
+    // Refused once the YAML reader has built its node budget (500,000
+    // nodes), not after 10^8; the reason is a safety limit, so E013 like
+    // every other budget breach.
     refused(
         "alias bomb",
         &condition_alias_bomb(),
@@ -379,37 +387,26 @@ fn deep_yaml(n: usize) -> [(&'static str, String); 5] {
 }
 
 #[test]
-fn hundred_thousand_open_brackets_are_refused_quickly() {
-    // No stack overflow, no slow path: an error, at once.
-    for (what, text) in deep_yaml(100_000) {
-        let what = format!("100,000 levels of {what}");
-        let r = timed(&what, Duration::from_secs(5), || {
-            RuleSet::from_yaml("deep.yaml", &text)
-        });
-        let e = r.expect_err(&what);
-        assert!(e.diagnostics.iter().any(|d| d.is_error()), "{what}: {e}");
-    }
-    // Past MAX_YAML_DEPTH but within the YAML parser's own recursion limit,
-    // well-formed nesting is refused as a limit.
-    for (what, text) in deep_yaml(60).into_iter().skip(1).take(3) {
-        refused(
-            &format!("60 levels of {what}"),
-            &text,
-            Code::LimitExceeded,
-            Duration::from_secs(5),
-        );
-    }
-}
-
-#[test]
 fn hundred_thousand_open_brackets_are_a_limit() {
-    for (what, text) in deep_yaml(100_000) {
-        refused(
-            &format!("100,000 levels of {what}"),
-            &text,
-            Code::LimitExceeded,
-            Duration::from_secs(5),
-        );
+    // No stack overflow, no slow path: E013 at once, whether the nesting
+    // goes past MAX_YAML_DEPTH only (60 levels) or past the YAML parser's
+    // own recursion limit too (100,000 levels).
+    for n in [60, 100_000] {
+        for (what, text) in deep_yaml(n) {
+            if n == 60 && what == "`[` unclosed" {
+                // Also a syntax error (unclosed), and the reader's pre-pass
+                // stops at it before reporting the depth: E001 is fair.
+                let r = RuleSet::from_yaml("deep.yaml", &text);
+                assert!(r.is_err(), "{what}");
+                continue;
+            }
+            refused(
+                &format!("{n} levels of {what}"),
+                &text,
+                Code::LimitExceeded,
+                Duration::from_secs(5),
+            );
+        }
     }
 }
 
@@ -497,7 +494,6 @@ fn three_hundred_thousand_distinct_terms_are_refused_quickly() {
 }
 
 #[test]
-#[ignore = "BUG: terms that are prefixes of other terms (t1, t10, t100...) make the automaton build quadratic; see report"]
 fn thirty_thousand_terms_compile_quickly() {
     // Well within MAX_TERMS: a large list must stay usable, even when many
     // terms are prefixes of others (numbered references, codes).

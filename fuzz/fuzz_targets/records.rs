@@ -32,7 +32,9 @@ fuzz_target!(|data: &[u8]| {
     }
     for f in rules().scan_records(&records, &FieldMap::default()) {
         assert!(f.start <= f.end, "{f:?}");
-        let Some(record) = f.record.and_then(|n| records.records.iter().find(|r| r.number == n))
+        let Some(record) = f
+            .record
+            .and_then(|n| records.records.iter().find(|r| r.number == n))
         else {
             panic!("finding names no record that was read: {f:?}");
         };
@@ -42,7 +44,8 @@ fuzz_target!(|data: &[u8]| {
                 record
                     .fields
                     .iter()
-                    .any(|fl| fl.path == path && fl.value.get(e.start..e.end) == Some(e.text.as_str())),
+                    .any(|fl| fl.path == path
+                        && fl.value.get(e.start..e.end) == Some(e.text.as_str())),
                 "evidence is not a slice of its field: {e:?} in {record:?}"
             );
         }

@@ -21,18 +21,35 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(text.len(), data.len());
     for f in rules().scan_text(text) {
         assert!(f.start <= f.end && f.end <= text.len(), "{f:?}");
-        assert!(text.is_char_boundary(f.start), "start off a char boundary: {f:?}");
-        assert!(text.is_char_boundary(f.end), "end off a char boundary: {f:?}");
+        assert!(
+            text.is_char_boundary(f.start),
+            "start off a char boundary: {f:?}"
+        );
+        assert!(
+            text.is_char_boundary(f.end),
+            "end off a char boundary: {f:?}"
+        );
         assert!(f.line >= 1 && f.column >= 1, "{f:?}");
         for e in &f.evidence {
             assert!(e.start <= e.end && e.end <= text.len(), "{e:?}");
-            assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end), "{e:?}");
-            assert_eq!(&text[e.start..e.end], e.text, "evidence is not the slice it names");
+            assert!(
+                text.is_char_boundary(e.start) && text.is_char_boundary(e.end),
+                "{e:?}"
+            );
+            assert_eq!(
+                &text[e.start..e.end],
+                e.text,
+                "evidence is not the slice it names"
+            );
             // The original bytes at those offsets are the evidence too.
             assert_eq!(&data[e.start..e.end], &text.as_bytes()[e.start..e.end]);
         }
         let ex_end = f.excerpt_start + f.excerpt.len();
         assert!(ex_end <= text.len(), "{f:?}");
-        assert_eq!(&text[f.excerpt_start..ex_end], f.excerpt, "excerpt is not verbatim");
+        assert_eq!(
+            &text[f.excerpt_start..ex_end],
+            f.excerpt,
+            "excerpt is not verbatim"
+        );
     }
 });
