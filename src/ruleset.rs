@@ -100,6 +100,26 @@ pub(crate) struct CompiledRule {
     pub examples: Examples,
 }
 
+impl CompiledRule {
+    /// Applies the rule's downgrades to `confidence`: each whose condition
+    /// `holds` multiplies it by its factor and adds its note. The result is
+    /// rounded to two decimals.
+    pub(crate) fn downgrade(
+        &self,
+        mut confidence: f64,
+        holds: impl Fn(&Cond) -> bool,
+    ) -> (f64, Vec<String>) {
+        let mut notes = Vec::new();
+        for d in &self.downgrades {
+            if holds(&d.when) {
+                confidence *= d.factor;
+                notes.push(d.note.clone());
+            }
+        }
+        ((confidence * 100.0).round() / 100.0, notes)
+    }
+}
+
 /// An inline example that does not give the result its rule claims.
 #[derive(Debug, Clone)]
 pub struct ExampleFailure {

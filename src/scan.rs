@@ -220,10 +220,9 @@ impl<'a> Evaluator<'a> {
             Cond::AtLeast(n, c) => c.iter().filter(|c| self.may_hold(c, p)).count() >= *n,
             Cond::Not(_) | Cond::Quantity(_) => true,
             Cond::Field(..) => false,
-            Cond::Scoped(s @ (Scope::Paragraph | Scope::Document), _) => {
-                let _ = s;
-                self.holds(cond, p)
-            }
+            // A wider scope is evaluated from `p` exactly as from any of its
+            // sentences.
+            Cond::Scoped(Scope::Paragraph | Scope::Document, _) => self.holds(cond, p),
             Cond::Scoped(_, c) => self.may_hold(c, p),
         }
     }
@@ -440,18 +439,12 @@ impl<'a> Evaluator<'a> {
         let info = &rule.info;
         let ranges: Vec<Range<usize>> = hits.iter().map(|h| h.start..h.end).collect();
         let proximity = self.segs.proximity(&ranges);
-        let mut confidence = match proximity {
+        let base = match proximity {
             Scope::Sentence | Scope::Words(_) => 1.0,
             Scope::Paragraph => 0.7,
             Scope::Document => 0.5,
         };
-        let mut notes = Vec::new();
-        for d in &rule.downgrades {
-            if self.holds(&d.when, unit) {
-                confidence *= d.factor;
-                notes.push(d.note.clone());
-            }
-        }
+        let (confidence, notes) = rule.downgrade(base, |c| self.holds(c, unit));
         let (line, column) = lines.locate(self.text, span.start);
         let (excerpt_start, excerpt) = self.excerpt(&span);
         let evidence = hits
@@ -516,7 +509,7 @@ impl<'a> Evaluator<'a> {
             excerpt_start,
             evidence,
             proximity: proximity.name(),
-            confidence: (confidence * 100.0).round() / 100.0,
+            confidence,
             notes,
             record: None,
             field: None,

@@ -168,14 +168,7 @@ impl RecordEval<'_> {
         self.gather(&rule.cond, &mut matches);
         let first = matches.first()?;
         let fields = &self.record.fields;
-        let mut confidence = 1.0;
-        let mut notes = Vec::new();
-        for d in &rule.downgrades {
-            if self.holds(&d.when) {
-                confidence *= d.factor;
-                notes.push(d.note.clone());
-            }
-        }
+        let (confidence, notes) = rule.downgrade(1.0, |c| self.holds(c));
         let evidence: Vec<Evidence> = matches
             .iter()
             .map(|m| Evidence {
@@ -202,7 +195,7 @@ impl RecordEval<'_> {
             excerpt_start: 0,
             evidence,
             proximity: "record".into(),
-            confidence: (confidence * 100.0_f64).round() / 100.0,
+            confidence,
             notes,
             party: None,
             record: Some(self.record.number),
