@@ -1,232 +1,427 @@
-//! The first stage of a scan: a small automaton over the words that every
-//! rule needs, run on the raw text.
+//! The first stage of a scan: one small automaton over distinctive
+//! fragments of the terms that every rule needs, run on the raw text.
 //!
 //! Most documents never mention the sanctioned country. Every rule of a pack
 //! usually requires a link to it (a *gate clause*: one of its atoms must be
-//! hit somewhere in the document), so a document in which no gate atom can
-//! match cannot produce a finding, and costs one pass of a small
-//! ASCII-case-insensitive automaton instead of normalization plus the full
-//! term automaton.
+//! hit somewhere in the document), so a document in which no gate term can
+//! match cannot produce a finding, and costs one pass of a small automaton
+//! over the raw bytes instead of normalization plus the full term automaton.
 //!
-//! The gate must never lose a finding. On the raw text it first looks for
-//! what is *necessary*: for each literal term of a gate atom, one word of it
-//! (the most distinctive); around each such word, it folds a window reaching
-//! as many words on each side as the longest gate term has, and looks there
-//! for the gate terms themselves. "Korea" in "South Korea" thus costs one
-//! small window, and the document stays out of the full stage. When a
-//! document's only non-ASCII characters are
-//! punctuation, quotes, dashes, symbols or spaces (most English news),
-//! folding only changes case and turns separators into spaces, so a folded
-//! match of a term implies that each of its words appears in the raw text as
-//! it is, case aside: the gate runs on the raw bytes. Non-ASCII letters or
-//! digits (diacritics and transliteration change letters), invisible
-//! characters (soft hyphens, zero-width spaces) and a hyphen at a line end
-//! (which joins two raw words into one) break that; the gate then runs on
-//! the folded text, which the full stage reuses.
+//! The gate must never lose a finding. Folding changes a text in few ways:
+//! ASCII letters lose their case, runs of separators (spaces, line breaks,
+//! hyphens, dashes) become one space, curly quotes become straight ones,
+//! invisible characters vanish, a hyphen at a line end joins two words, and
+//! every other non-ASCII character is transliterated. So, where no non-ASCII
+//! character other than a curly quote lies inside, a folded term appears in
+//! the raw text with its letters in any case, each space as a run of ASCII
+//! separators, and each quote straight or curly. The gate therefore:
+//!
+//! 1. takes from each gate term a *fragment*: its most distinctive word when
+//!    it has one ("pyongyang", "d.p.r.k.", a rare word of a listed name),
+//!    otherwise the whole term ("north korea", "hong kong electronics":
+//!    "korea" and "electronics" alone are everywhere in the news);
+//! 2. searches the raw bytes for the fragments, spelled as above and starting
+//!    (and, unless the term ends with `*`, ending) on a word boundary, with
+//!    one lazy DFA;
+//! 3. around each hit, folds a window as wide as the longest gate term and
+//!    looks there for the gate terms themselves;
+//! 4. for every other non-ASCII character ("é", "ß", "北", "€", a
+//!    non-breaking space), folds the word around it, and when that word could
+//!    belong to a gate term ("Pyŏngyang", not "Müller"), checks a window
+//!    around it the same way.
+//!
+//! Invisible characters and hyphens at a line end change word boundaries;
+//! when a document has one, the raw text cannot tell and the gate runs on the
+//! folded text, which the full stage reuses.
 //!
 //! The gate is built only when every text rule has a clause made of literal
 //! terms alone; otherwise every document goes through the full stage.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::Range;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::meta;
+
+use super::common_words::COMMON_WORDS;
+use super::terms::AtomTerm;
 use super::{AtomId, Clause};
 
-/// Words too common to gate on: when a term has a rarer word, that one is
-/// used ("korea", not "north", for "North Korea").
-const COMMON: &[&str] = &[
-    "the",
-    "of",
-    "and",
-    "for",
-    "in",
-    "on",
-    "to",
-    "a",
-    "an",
-    "north",
-    "south",
-    "people",
-    "peoples",
-    "republic",
-    "democratic",
-    "party",
-    "army",
-    "general",
-    "bureau",
-    "office",
-    "central",
-    "news",
-    "agency",
-    "workers",
-    "state",
-    "ministry",
-    "national",
-    "committee",
-    "commission",
-    "company",
-    "corporation",
-    "trading",
-    "bank",
-    "group",
-    "international",
-    "second",
-    "first",
-];
+/// A piece used by more terms of the rule set than this is not distinctive.
+const MAX_PIECE_USES: usize = 3;
 
 /// The gate of a rule set.
 pub(crate) struct Gate {
-    /// One distinctive word per gate term, on raw text, case-insensitive.
-    ac: AhoCorasick,
-    words: usize,
+    /// The raw spellings of the fragments of the gate terms.
+    raw: meta::Regex,
+    /// Number of distinct fragments.
+    fragments: usize,
     /// The folded gate terms.
     terms: AhoCorasick,
+    /// Whether each gate term ends with `*` (may end inside a word).
+    open: Vec<bool>,
+    /// Every word of the gate terms.
+    term_words: HashSet<String>,
+    /// The last words of gate terms with a trailing `*`.
+    open_words: HashSet<String>,
     /// Words in the longest gate term.
     max_words: u32,
 }
 
 impl Gate {
     /// Builds the gate: `clauses[i]` are the requirements of text rule `i`;
-    /// `terms(atom)` gives an atom's folded literal terms, or `None` when the
-    /// atom holds a regex. `None` when some rule has no literal-only clause.
+    /// `terms(atom)` gives an atom's folded literal terms, or `None` when
+    /// the atom holds a regex; `vocabulary` is every folded term of the rule
+    /// set (a word that many terms share is a poor gate). `None` when some
+    /// rule has no literal-only clause.
     pub fn build<'a>(
         clauses: &[&[Clause]],
-        terms: impl Fn(AtomId) -> Option<Vec<&'a str>>,
+        terms: impl Fn(AtomId) -> Option<Vec<AtomTerm<'a>>>,
+        vocabulary: &[String],
     ) -> Option<Gate> {
-        let mut words: Vec<String> = Vec::new();
-        let mut gate_terms: Vec<String> = Vec::new();
-        let mut uses: std::collections::HashMap<AtomId, usize> = Default::default();
-        for rule in clauses {
-            for c in *rule {
-                for a in &c.atoms {
-                    *uses.entry(*a).or_default() += 1;
-                }
+        let chosen = choose_clauses(clauses, &terms)?;
+        let mut chosen_terms: Vec<AtomTerm<'a>> = Vec::new();
+        for c in chosen {
+            for a in &c.atoms {
+                chosen_terms.extend(terms(*a)?);
             }
         }
-        for rule in clauses {
-            // The literal-only clause whose atoms the most rules share: the
-            // pack's link to the sanctioned country, typically.
-            let best = rule
-                .iter()
-                .filter(|c| c.atoms.iter().all(|a| terms(*a).is_some()))
-                .max_by_key(|c| c.atoms.iter().map(|a| uses[a]).min().unwrap_or(0))?;
-            for a in &best.atoms {
-                for t in terms(*a)? {
-                    words.push(gate_word(t)?.to_owned());
-                    gate_terms.push(t.to_owned());
-                }
+        // A term both open and closed counts as open.
+        chosen_terms.sort_unstable_by_key(|t| (t.text, !t.open));
+        chosen_terms.dedup_by_key(|t| t.text);
+        let mut uses: HashMap<&str, usize> = HashMap::new();
+        for t in vocabulary {
+            let mut ps = pieces_of(t);
+            ps.sort_unstable();
+            ps.dedup();
+            for p in ps {
+                *uses.entry(p).or_default() += 1;
             }
         }
-        words.sort();
-        words.dedup();
-        gate_terms.sort();
-        gate_terms.dedup();
-        let max_words = gate_terms
-            .iter()
-            .map(|t| {
-                t.split(|c: char| !c.is_ascii_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                    .count()
-            })
-            .max()
-            .unwrap_or(1);
-        let n = words.len();
-        // Past this size the gate would cost more to build than it saves.
-        if n > super::terms::AUTOMATON_PATTERNS
-            || gate_terms.len() > super::terms::AUTOMATON_PATTERNS
-        {
+        let mut fragments: BTreeSet<(String, bool)> = BTreeSet::new();
+        let mut term_words: HashSet<String> = HashSet::new();
+        let mut open_words: HashSet<String> = HashSet::new();
+        let mut max_words = 1;
+        for term in &chosen_terms {
+            fragments.insert(fragment(term, &uses)?);
+            let ws = words_of(term.text);
+            max_words = max_words.max(count(ws.len()));
+            if term.open {
+                open_words.extend(ws.last().map(|w| (*w).to_owned()));
+            }
+            term_words.extend(ws.into_iter().map(str::to_owned));
+        }
+        if chosen_terms.len() > super::terms::AUTOMATON_PATTERNS {
             return None;
         }
-        let ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostFirst)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(&words)
+        let alternatives: Vec<String> = fragments
+            .iter()
+            .map(|(f, open)| raw_pattern(f, *open))
+            .collect();
+        let raw = meta::Regex::builder()
+            .configure(meta::Config::new().prefilter(None))
+            .syntax(regex_automata::util::syntax::Config::new().utf8(false))
+            .build(&format!("(?i-u:{})", alternatives.join("|")))
             .ok()?;
         // Only run on small windows, so an NFA (cheap to build)
         // rather than a DFA.
+        let gate_terms: Vec<&str> = chosen_terms.iter().map(|t| t.text).collect();
+        let open = chosen_terms.iter().map(|t| t.open).collect();
         let terms = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .build(&gate_terms)
             .ok()?;
         Some(Gate {
-            ac,
-            words: n,
+            raw,
+            fragments: fragments.len(),
             terms,
-            max_words: u32::try_from(max_words).unwrap_or(u32::MAX),
+            open,
+            term_words,
+            open_words,
+            max_words,
         })
     }
 
-    /// Number of distinct gate words.
+    /// Number of distinct fragments the gate searches for.
     pub fn word_count(&self) -> usize {
-        self.words
+        self.fragments
     }
 
     /// On the raw text: whether it may hold a finding, or `None` when the
     /// raw text cannot tell (see the module documentation).
     pub fn raw_may_match(&self, text: &str) -> Option<bool> {
-        if !raw_words_survive_folding(text) || has_hyphen_break(text.as_bytes()) {
+        if has_hyphen_break(text.as_bytes()) {
             return None;
         }
-        let mut checked_to = 0;
-        for m in self.ac.find_iter(text) {
-            if m.end() <= checked_to {
-                continue;
+        let n = self.max_words;
+        let mut risky = risky_chars(text)?
+            .into_iter()
+            .map(|r| whole_words(text, r))
+            .filter(|w| self.may_be_term_word(&text[w.clone()]))
+            .peekable();
+        // The last window checked: a window inside it needs no new check.
+        let mut checked = 0..0;
+        let mut check = |r: Range<usize>| -> bool {
+            // A window of the longest term's length on each side holds every
+            // term that overlaps `r`.
+            let w = crate::segment::word_window(text, r, n);
+            if checked.start <= w.start && w.end <= checked.end {
+                return false;
             }
-            // Words are runs of letters and digits, so the window starts and
-            // ends on word boundaries of the raw text.
-            let w = crate::segment::word_window(text, m.start()..m.end(), self.max_words);
-            checked_to = w.end;
-            if self.folded_may_match(crate::normalize::NormalizedText::new(&text[w]).as_str()) {
+            checked = w.clone();
+            self.folded_may_match(&crate::normalize::fold_term(&text[w]))
+        };
+        for m in self.raw.find_iter(text.as_bytes()) {
+            while let Some(r) = risky.next_if(|r| r.start <= m.start()) {
+                if check(r) {
+                    return Some(true);
+                }
+            }
+            // The match may begin or end with a byte of the character
+            // next to the fragment.
+            let mut r = m.range();
+            while !text.is_char_boundary(r.start) {
+                r.start += 1;
+            }
+            while !text.is_char_boundary(r.end) {
+                r.end -= 1;
+            }
+            if check(r.start..r.end.max(r.start)) {
+                return Some(true);
+            }
+        }
+        for r in risky {
+            if check(r) {
                 return Some(true);
             }
         }
         Some(false)
     }
 
+    /// Whether a raw word, folded, could be part of a gate term: one of its
+    /// folded words is a word of a gate term, or begins with the last word
+    /// of a term with a trailing `*`.
+    fn may_be_term_word(&self, raw: &str) -> bool {
+        let folded = crate::normalize::fold_term(raw);
+        words_of(&folded).into_iter().any(|w| {
+            self.term_words.contains(w) || (1..w.len()).any(|k| self.open_words.contains(&w[..k]))
+        })
+    }
+
     /// On folded text: whether a gate term occurs, starting on a word
-    /// boundary (its end is not checked: a trailing `*` may allow more).
+    /// boundary and, unless it ends with `*`, ending on one.
     pub fn folded_may_match(&self, folded: &str) -> bool {
         let b = folded.as_bytes();
         self.terms.find_overlapping_iter(folded).any(|m| {
-            let s = m.start();
-            s == 0 || !b[s - 1].is_ascii_alphanumeric() || !b[s].is_ascii_alphanumeric()
+            let (s, e) = (m.start(), m.end());
+            (s == 0 || !is_word(b[s - 1]) || !is_word(b[s]))
+                && (self.open[m.pattern().as_usize()]
+                    || e == b.len()
+                    || !is_word(b[e])
+                    || !is_word(b[e - 1]))
         })
     }
 }
 
-/// The most distinctive word of a folded term: the longest one that is not
-/// a common word (or the longest, if all are).
-fn gate_word(term: &str) -> Option<&str> {
-    let words: Vec<&str> = term
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    words
-        .iter()
-        .filter(|w| !COMMON.contains(w))
-        .max_by_key(|w| w.len())
-        .or_else(|| words.iter().max_by_key(|w| w.len()))
-        .copied()
+/// The regex that finds a folded fragment in raw text: ASCII letters in any
+/// case (the caller sets `(?i-u)`), each space as a run of ASCII separators,
+/// each quote straight or curly, and a word boundary before it and, unless
+/// `open`, after it (where it begins or ends with a letter or digit).
+fn raw_pattern(fragment: &str, open: bool) -> String {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let mut p = String::new();
+    // Not `\b`, for which `_` is a letter: folding does not make it one.
+    if word(fragment.chars().next()) {
+        p.push_str(r"(?:\A|[^0-9A-Za-z])");
+    }
+    for c in fragment.chars() {
+        match c {
+            ' ' => p.push_str(r"[\t-\r \-]+"),
+            '\'' => p.push_str("(?:'|\u{2019})"),
+            '"' => p.push_str("(?:\"|\u{201C}|\u{201D})"),
+            c => p.push_str(&regex_syntax::escape(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    if !open && word(fragment.chars().last()) {
+        p.push_str(r"(?:[^0-9A-Za-z]|\z)");
+    }
+    p
 }
 
-/// Whether every non-ASCII character of `text` folds to something that is
-/// not part of a word (punctuation, symbols, spaces), so that the words of
-/// the raw text are the words of the folded text.
-fn raw_words_survive_folding(text: &str) -> bool {
-    if text.is_ascii() {
-        return true;
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+/// How often a gate term may be expected to let an ordinary document
+/// through, roughly: a name (written with a capital or a digit) rarely, a
+/// phrase of ordinary words sometimes, a single ordinary word ("missile",
+/// "sold") often.
+fn cost<'a: 'b, 'b>(terms: impl Iterator<Item = &'b AtomTerm<'a>>) -> usize {
+    terms
+        .map(|t| match (t.named, t.text.contains(' ')) {
+            (true, _) => 1,
+            (false, true) => 3,
+            (false, false) => 10,
+        })
+        .sum()
+}
+
+/// Chooses the gate clause of every rule: one of its clauses made of literal
+/// terms alone (`None` when a rule has none).
+///
+/// The gate lets a document through when any chosen term occurs, so the
+/// union of the chosen terms should be small and specific. Rules with a
+/// single candidate clause are fixed first; each other rule then takes the
+/// clause whose terms not already in the gate [`cost`] least (the pack's
+/// shared link to the sanctioned country, typically, rather than a list of
+/// trade verbs or of weapons), the cheaper clause on a tie.
+fn choose_clauses<'c, 'a>(
+    clauses: &[&'c [Clause]],
+    terms: &impl Fn(AtomId) -> Option<Vec<AtomTerm<'a>>>,
+) -> Option<Vec<&'c Clause>> {
+    let mut candidates: Vec<Vec<(&'c Clause, Vec<AtomTerm<'a>>)>> =
+        Vec::with_capacity(clauses.len());
+    for rule in clauses {
+        let mut options = Vec::new();
+        for c in rule.iter() {
+            let mut ts = Vec::new();
+            for a in &c.atoms {
+                match terms(*a) {
+                    Some(t) => ts.extend(t),
+                    None => {
+                        ts.clear();
+                        break;
+                    }
+                }
+            }
+            if !ts.is_empty() {
+                ts.sort_unstable();
+                ts.dedup();
+                options.push((c, ts));
+            }
+        }
+        if options.is_empty() {
+            return None;
+        }
+        candidates.push(options);
     }
-    text.chars().filter(|c| !c.is_ascii()).all(|c| {
-        !(c.is_alphanumeric()
-            || matches!(
-                c,
-                '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-            )
-            || any_ascii::any_ascii_char(c)
-                .bytes()
-                .any(|b| b.is_ascii_alphanumeric()))
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by_key(|i| {
+        let o = &candidates[*i];
+        let cheapest = o.iter().map(|(_, t)| cost(t.iter())).min();
+        (o.len(), cheapest.unwrap_or(0))
+    });
+    let mut in_gate: HashSet<&str> = HashSet::new();
+    let mut chosen = Vec::with_capacity(order.len());
+    for i in order {
+        let (c, ts) = candidates[i].iter().min_by_key(|(_, ts)| {
+            let new = cost(ts.iter().filter(|t| !in_gate.contains(t.text)));
+            (new, cost(ts.iter()))
+        })?;
+        in_gate.extend(ts.iter().map(|t| t.text));
+        chosen.push(*c);
+    }
+    Some(chosen)
+}
+
+/// The pieces of a folded term: its runs without spaces.
+fn pieces_of(term: &str) -> Vec<&str> {
+    term.split(' ').filter(|p| !p.is_empty()).collect()
+}
+
+/// The words of a folded term or text: runs of ASCII letters and digits.
+fn words_of(t: &str) -> Vec<&str> {
+    t.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// How distinctive a piece is (higher is better): not a common word, at
+/// least four letters long, used by few terms of the rule set, long.
+fn piece_rank(piece: &str, uses: &HashMap<&str, usize>) -> (bool, bool, Reverse<usize>, usize) {
+    let letters = piece.bytes().filter(|b| b.is_ascii_alphanumeric()).count();
+    (
+        COMMON_WORDS.binary_search(&piece).is_err(),
+        letters >= 4,
+        Reverse(uses.get(piece).copied().unwrap_or(0)),
+        piece.len(),
+    )
+}
+
+/// The fragment of a gate term that the raw search looks for, and whether
+/// a match of it may end inside a word (see the module documentation).
+fn fragment(term: &AtomTerm<'_>, uses: &HashMap<&str, usize>) -> Option<(String, bool)> {
+    let pieces = pieces_of(term.text);
+    let (at, best) = pieces
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, p)| piece_rank(p, uses))?;
+    Some(if is_distinctive(best, uses) {
+        ((*best).to_owned(), term.open && at + 1 == pieces.len())
+    } else {
+        (pieces.join(" "), term.open)
     })
+}
+
+/// Whether a piece alone is rare enough in documents to search for: not a
+/// common word, at least four letters and digits, in few terms of the rule
+/// set.
+fn is_distinctive(piece: &str, uses: &HashMap<&str, usize>) -> bool {
+    let (uncommon, long, Reverse(n), _) = piece_rank(piece, uses);
+    uncommon && long && n <= MAX_PIECE_USES
+}
+
+/// The non-ASCII characters of `text` other than the curly quotes that
+/// [`raw_pattern`] spells ("é", "ß", "北", "€", "…", "‘", a non-breaking
+/// space), by position; `None` when `text` has an invisible character (a
+/// soft hyphen or zero-width space joins the words around it, so the raw
+/// words are not the folded ones).
+fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
+    let mut out = Vec::new();
+    if text.is_ascii() {
+        return Some(out);
+    }
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|b| *b >= 0x80) {
+        let at = i + off;
+        let c = text[at..].chars().next()?;
+        let end = at + c.len_utf8();
+        if matches!(
+            c,
+            '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
+        ) {
+            return None;
+        }
+        if !matches!(c, '\u{2019}' | '\u{201C}' | '\u{201D}') {
+            out.push(at..end);
+        }
+        i = end;
+    }
+    Some(out)
+}
+
+/// `r` widened to the whole words it touches (words are runs of letters
+/// and digits).
+fn whole_words(text: &str, r: Range<usize>) -> Range<usize> {
+    let before = text[..r.start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(r.start, |(i, _)| i);
+    let after: usize = text[r.end..]
+        .chars()
+        .take_while(|c| c.is_alphanumeric())
+        .map(char::len_utf8)
+        .sum();
+    before..r.end + after
 }
 
 /// Whether a hyphen is followed, across spaces or tabs, by a line break.
@@ -243,30 +438,90 @@ fn has_hyphen_break(b: &[u8]) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn gate_words_prefer_rare_words() {
-        assert_eq!(gate_word("north korea"), Some("korea"));
-        assert_eq!(
-            gate_word("democratic people's republic of korea"),
-            Some("korea")
-        );
-        assert_eq!(gate_word("pyongyang"), Some("pyongyang"));
-        assert_eq!(gate_word("office 39"), Some("39"));
-        assert_eq!(gate_word("..."), None);
+    fn fragment_of(text: &str, open: bool, vocabulary: &[&str]) -> (String, bool) {
+        let mut uses = HashMap::new();
+        for t in vocabulary {
+            for p in pieces_of(t) {
+                *uses.entry(p).or_default() += 1;
+            }
+        }
+        let term = AtomTerm {
+            text,
+            named: true,
+            open,
+        };
+        fragment(&term, &uses).unwrap()
     }
 
     #[test]
-    fn raw_words_survive_punctuation_but_not_letters() {
-        assert!(raw_words_survive_folding("plain ascii"));
-        assert!(raw_words_survive_folding(
-            "the People’s “Army” — 3 % …\u{00A0}x"
-        ));
-        // "€" folds to "EUR": letters, so the raw text cannot tell.
-        assert!(!raw_words_survive_folding("3 €"));
-        assert!(!raw_words_survive_folding("Zürich"));
-        assert!(!raw_words_survive_folding("Pyong\u{00AD}yang"));
-        assert!(!raw_words_survive_folding("北朝鮮"));
-        assert!(!raw_words_survive_folding("ﬁne"));
+    fn fragments_are_rare_words_or_whole_terms() {
+        let f = |t, open| fragment_of(t, open, &[]);
+        assert_eq!(f("pyongyang", true), ("pyongyang".into(), true));
+        assert_eq!(f("d.p.r.k.", false), ("d.p.r.k.".into(), false));
+        // Every word is common in the news: the whole term.
+        assert_eq!(f("north korea", true), ("north korea".into(), true));
+        assert_eq!(
+            f("hong kong electronics", false),
+            ("hong kong electronics".into(), false)
+        );
+        // Short names: the whole term.
+        assert_eq!(f("ri won ho", false), ("ri won ho".into(), false));
+        // A rare word: only it, open only when it ends an open term.
+        assert_eq!(f("korea ryonbong", true), ("ryonbong".into(), true));
+        assert_eq!(
+            f("korea ryonbong general", true),
+            ("ryonbong".into(), false)
+        );
+        // A word in many terms of the rule set is not rare.
+        let vocabulary = ["ryonbong a", "ryonbong b", "ryonbong c", "ryonbong d"];
+        assert_eq!(
+            fragment_of("korea ryonbong", false, &vocabulary),
+            ("korea ryonbong".into(), false)
+        );
+    }
+
+    #[test]
+    fn raw_patterns_spell_case_separators_and_quotes() {
+        let re = |f, open| {
+            regex::bytes::Regex::new(&format!("(?i-u:{})", raw_pattern(f, open))).unwrap()
+        };
+        let nk = re("north korea", true);
+        for t in [
+            "NORTH KOREA",
+            "North-Korea",
+            "north \r\n\tKorean",
+            "North - Korea",
+        ] {
+            assert!(nk.is_match(t.as_bytes()), "{t}");
+        }
+        assert!(!nk.is_match("northkorea".as_bytes()));
+        assert!(!nk.is_match("xnorth korea".as_bytes()));
+        // Folding keeps `_`, which is not a letter.
+        assert!(nk.is_match("_North Korea".as_bytes()));
+        let name = re("so'ng", false);
+        assert!(name.is_match("Ri So\u{2019}ng.".as_bytes()));
+        assert!(name.is_match("so'ng".as_bytes()));
+        assert!(!name.is_match("so'ngs".as_bytes()));
+        let abbr = re("d.p.r.k.", false);
+        assert!(abbr.is_match("the D.P.R.K.'s".as_bytes()));
+    }
+
+    #[test]
+    fn risky_chars_are_non_ascii_but_the_curly_quotes() {
+        let risky =
+            |t| risky_chars(t).map(|v| v.into_iter().map(|r| (r.start, r.end)).collect::<Vec<_>>());
+        assert_eq!(risky("plain ascii"), Some(vec![]));
+        assert_eq!(risky("the People’s “Army”"), Some(vec![]));
+        // A dash or a non-breaking space is a separator, but one that the
+        // raw search does not spell.
+        assert_eq!(risky("a — b\u{00A0}c"), Some(vec![(2, 5), (7, 9)]));
+        // "€" folds to "EUR": letters.
+        assert_eq!(risky("3 €"), Some(vec![(2, 5)]));
+        assert_eq!(risky("Zürich"), Some(vec![(1, 3)]));
+        assert_eq!(risky("北朝"), Some(vec![(0, 3), (3, 6)]));
+        assert_eq!(risky("ﬁne"), Some(vec![(0, 3)]));
+        assert_eq!(risky("a…b ‘c’"), Some(vec![(1, 4), (6, 9)]));
+        assert_eq!(risky("Pyong\u{00AD}yang"), None);
     }
 
     #[test]

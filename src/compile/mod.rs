@@ -15,6 +15,7 @@
 //! All problems of a load are collected, not just the first, each with its
 //! file, line, column, rule id, code and, where it helps, a hint.
 
+mod common_words;
 mod conditions;
 mod gate;
 mod terms;
@@ -180,9 +181,11 @@ pub(crate) fn compile(
         .map(|r| r.clauses.as_slice())
         .collect();
     let by_atom = matcher.patterns_by_atom();
-    let gate = Gate::build(&text_rules, |a| {
-        (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default())
-    });
+    let gate = Gate::build(
+        &text_rules,
+        |a| (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default()),
+        matcher.patterns(),
+    );
     Ok(RuleSet::new(rules, matcher, gate, diagnostics, sources))
 }
 

@@ -34,6 +34,17 @@ struct TermRef {
     inflect: bool,
 }
 
+/// A literal term of an atom, as the first-stage gate sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct AtomTerm<'a> {
+    /// The folded term.
+    pub text: &'a str,
+    /// Written as a name in the rules (see [`is_named`]).
+    pub named: bool,
+    /// A trailing `*`: a match may end inside a word.
+    pub open: bool,
+}
+
 /// Collects atoms while rules compile.
 #[derive(Default)]
 pub(crate) struct MatcherBuilder {
@@ -41,6 +52,7 @@ pub(crate) struct MatcherBuilder {
     patterns: Vec<String>,
     index: HashMap<String, usize>,
     refs: Vec<Vec<TermRef>>,
+    named: Vec<bool>,
     regexes: Vec<(AtomId, String)>,
     terms: usize,
     limit_reported: bool,
@@ -111,8 +123,10 @@ impl MatcherBuilder {
         let idx = *self.index.entry(folded.clone()).or_insert_with(|| {
             self.patterns.push(folded);
             self.refs.push(Vec::new());
+            self.named.push(false);
             self.patterns.len() - 1
         });
+        self.named[idx] |= is_named(body);
         let refs = &mut self.refs[idx];
         if !refs.iter().any(|r| r.atom == atom && r.inflect == inflect) {
             refs.push(TermRef { atom, inflect });
@@ -220,6 +234,7 @@ impl MatcherBuilder {
             patterns: self.patterns,
             ac,
             refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
+            named: self.named,
             lazy,
         })
     }
@@ -302,6 +317,8 @@ pub(crate) struct Matcher {
     /// The automatons, each with the index of its first pattern.
     ac: Vec<(usize, AhoCorasick)>,
     refs: Vec<Box<[TermRef]>>,
+    /// Whether each pattern is written as a name somewhere (see [`is_named`]).
+    named: Vec<bool>,
     /// Regexes, sorted by atom. They run on demand: over a document only
     /// when a rule needs them to find its units and its literal requirements
     /// are met, otherwise only inside the units being evaluated.
@@ -312,6 +329,11 @@ impl Matcher {
     /// The name of an atom (its list name, or a description).
     pub fn atom_name(&self, atom: AtomId) -> &str {
         self.names.get(atom as usize).map_or("?", String::as_str)
+    }
+
+    /// The folded literal patterns of the automaton.
+    pub fn patterns(&self) -> &[String] {
+        &self.patterns
     }
 
     /// Number of distinct literal patterns in the automaton.
@@ -325,14 +347,15 @@ impl Matcher {
     }
 
     /// The folded literal terms of every atom.
-    pub fn patterns_by_atom(&self) -> HashMap<AtomId, Vec<&str>> {
-        let mut out: HashMap<AtomId, Vec<&str>> = HashMap::new();
+    pub fn patterns_by_atom(&self) -> HashMap<AtomId, Vec<AtomTerm<'_>>> {
+        let mut out: HashMap<AtomId, Vec<AtomTerm<'_>>> = HashMap::new();
         for (i, refs) in self.refs.iter().enumerate() {
             for r in refs.iter() {
-                let v = out.entry(r.atom).or_default();
-                if v.last() != Some(&self.patterns[i].as_str()) {
-                    v.push(self.patterns[i].as_str());
-                }
+                out.entry(r.atom).or_default().push(AtomTerm {
+                    text: &self.patterns[i],
+                    named: self.named[i],
+                    open: r.inflect,
+                });
             }
         }
         out
@@ -406,6 +429,15 @@ impl Matcher {
             }
         }
     }
+}
+
+/// Whether a term is written as a name: with a capital (or a letter of a
+/// script without case) or a digit. "Pyongyang", "MiG", "KN-23" and "北朝鮮"
+/// are names; "missile" and "sold" are ordinary words, far more frequent in
+/// documents (the first-stage gate avoids them, see `gate.rs`).
+fn is_named(term: &str) -> bool {
+    term.chars()
+        .any(|c| c.is_ascii_digit() || (c.is_alphabetic() && !c.is_lowercase()))
 }
 
 fn is_word(b: u8) -> bool {
