@@ -219,8 +219,8 @@ fn fold_transliteration(ascii: &str, after_space: bool) -> Vec<u8> {
 
 /// How each ASCII byte folds when it maps one to one: letters lower-cased,
 /// separators to a space, the rest unchanged (non-ASCII bytes never use it).
-const FOLD: [u8; 128] = {
-    let mut t = [0u8; 128];
+const FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         t[b] = match classify_ascii(b as u8) {
@@ -236,25 +236,31 @@ const fn is_separator(b: u8) -> bool {
     matches!(classify_ascii(b), Class::Separator)
 }
 
+/// What each byte is to [`ascii_run`]: 0 an ASCII byte that folds one to
+/// one, 1 a separator, 2 a byte of a non-ASCII character.
+const KIND: [u8; 256] = {
+    let mut t = [2u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = if is_separator(b as u8) { 1 } else { 0 };
+        b += 1;
+    }
+    t
+};
+
 /// End of the run of ASCII bytes from `i` that fold one to one: bytes that
 /// are not separators, and single separators between two of them. Runs of
 /// separators, a separator at the start, and non-ASCII bytes end it.
 fn ascii_run(bytes: &[u8], i: usize) -> usize {
     let mut j = i;
-    while j < bytes.len() {
-        let b = bytes[j];
-        if b >= 0x80 {
-            break;
-        }
-        if is_separator(b) {
-            let next_plain = bytes
-                .get(j + 1)
-                .is_some_and(|n| *n < 0x80 && !is_separator(*n));
-            if j == i || !next_plain {
-                break;
+    while let Some(b) = bytes.get(j) {
+        match KIND[usize::from(*b)] {
+            0 => j += 1,
+            1 if j > i && bytes.get(j + 1).is_some_and(|n| KIND[usize::from(*n)] == 0) => {
+                j += 2;
             }
+            _ => break,
         }
-        j += 1;
     }
     j
 }

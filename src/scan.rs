@@ -89,12 +89,12 @@ impl<'t> Hits<'t> {
 
     /// Every hit of `atom` in the document, by start (runs its regexes over
     /// the whole document the first time).
-    pub fn of(&self, atom: AtomId) -> Rc<[Hit]> {
+    pub fn of(&self, atom: AtomId) -> HitList<'_> {
         if !self.is_regex(atom) {
-            return self.literal(atom).into();
+            return HitList::Literal(self.literal(atom));
         }
         if let Some(h) = self.whole.borrow().get(&atom) {
-            return h.clone();
+            return HitList::Found(h.clone());
         }
         let mut found = self.literal(atom).to_vec();
         self.set
@@ -102,20 +102,20 @@ impl<'t> Hits<'t> {
             .find_lazy(atom, self.text, 0..self.text.len(), &mut found);
         let found: Rc<[Hit]> = found.into();
         self.whole.borrow_mut().insert(atom, found.clone());
-        found
+        HitList::Found(found)
     }
 
     /// Hits of `atom` that start inside `unit`.
-    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> Rc<[Hit]> {
+    pub fn within(&self, atom: AtomId, unit: &Range<usize>) -> HitList<'_> {
         if !self.is_regex(atom) {
-            return slice_within(self.literal(atom), unit).into();
+            return HitList::Literal(slice_within(self.literal(atom), unit));
         }
         if let Some(all) = self.whole.borrow().get(&atom) {
-            return slice_within(all, unit).into();
+            return HitList::Found(slice_within(all, unit).into());
         }
         let key = (atom, unit.start, unit.end);
         if let Some(h) = self.units.borrow().get(&key) {
-            return h.clone();
+            return HitList::Found(h.clone());
         }
         let mut found = slice_within(self.literal(atom), unit).to_vec();
         self.set
@@ -123,7 +123,7 @@ impl<'t> Hits<'t> {
             .find_lazy(atom, self.text, unit.clone(), &mut found);
         let found: Rc<[Hit]> = found.into();
         self.units.borrow_mut().insert(key, found.clone());
-        found
+        HitList::Found(found)
     }
 
     /// Whether `atom` has a hit starting inside `unit`.
@@ -140,13 +140,39 @@ impl<'t> Hits<'t> {
     fn clause_count(&self, c: &Clause, run_regexes: bool) -> Option<usize> {
         c.atoms
             .iter()
-            .map(|a| (run_regexes || !self.is_regex(*a)).then(|| self.of(*a).len()))
+            .map(|a| {
+                if !self.is_regex(*a) {
+                    Some(self.literal(*a).len())
+                } else {
+                    run_regexes.then(|| self.of(*a).len())
+                }
+            })
             .sum()
     }
 
     /// Distinct atoms with a literal hit.
     pub fn atoms(&self) -> impl Iterator<Item = AtomId> + '_ {
         self.index.iter().map(|(a, _, _)| *a)
+    }
+}
+
+/// Hits of one atom, by start: borrowed for literal terms, shared for
+/// regexes (whose hits are cached).
+pub(crate) enum HitList<'h> {
+    /// Literal hits, found ahead.
+    Literal(&'h [Hit]),
+    /// Regex hits, found on demand.
+    Found(Rc<[Hit]>),
+}
+
+impl std::ops::Deref for HitList<'_> {
+    type Target = [Hit];
+
+    fn deref(&self) -> &[Hit] {
+        match self {
+            HitList::Literal(h) => h,
+            HitList::Found(h) => h,
+        }
     }
 }
 

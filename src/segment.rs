@@ -232,10 +232,7 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
     };
     // Line breaks inside a paragraph do not end sentences: segment a copy
     // with them turned into spaces (same byte length, so offsets agree).
-    let flat: String = slice
-        .chars()
-        .map(|c| if c == '\n' || c == '\r' { ' ' } else { c })
-        .collect();
+    let flat = slice.replace(['\n', '\r'], " ");
     let mut out: Vec<Range<usize>> = Vec::new();
     let mut merge_next = false;
     for (off, s) in flat.split_sentence_bound_indices() {

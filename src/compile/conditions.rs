@@ -33,6 +33,10 @@ pub enum Cond {
     Quantity(QuantityTest),
 }
 
+/// Most choices of one clause per child of an `any` whose unions are kept
+/// as clauses (see [`Cond::clauses`]).
+const MAX_CLAUSE_COMBINATIONS: usize = 16;
+
 /// A requirement: one of these atoms must be hit (see [`Cond::clauses`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Clause {
@@ -112,25 +116,66 @@ impl Cond {
             }),
             Cond::All(c) => c.iter().for_each(|c| c.clauses(rule_scope, local, out)),
             Cond::Any(c) | Cond::AtLeast(_, c) => {
-                // One child must hold, so the first clause of one child must.
-                let mut atoms = Vec::new();
-                let mut all_local = local;
-                for child in c {
-                    let mut sub = Vec::new();
-                    child.clauses(rule_scope, local, &mut sub);
-                    let Some(first) = sub.into_iter().next() else {
-                        return;
-                    };
-                    all_local &= first.local;
-                    atoms.extend(first.atoms);
+                // One child must hold, so for any choice of one clause per
+                // child, their union must. Kept: the clauses every child has
+                // (typically a shared list), and the unions of all choices
+                // when there are few, else of the first clauses.
+                let subs: Vec<Vec<Clause>> = c
+                    .iter()
+                    .map(|child| {
+                        let mut sub = Vec::new();
+                        child.clauses(rule_scope, local, &mut sub);
+                        sub
+                    })
+                    .collect();
+                if subs.is_empty() || subs.iter().any(Vec::is_empty) {
+                    return;
                 }
-                if !atoms.is_empty() {
+                let before = out.len();
+                for first in &subs[0] {
+                    if subs[1..]
+                        .iter()
+                        .all(|s| s.iter().any(|o| o.atoms == first.atoms))
+                    {
+                        let local = subs
+                            .iter()
+                            .all(|s| s.iter().any(|o| o.atoms == first.atoms && o.local));
+                        out.push(Clause {
+                            atoms: first.atoms.clone(),
+                            local,
+                        });
+                    }
+                }
+                let combinations = subs
+                    .iter()
+                    .try_fold(1usize, |n, s| n.checked_mul(s.len()))
+                    .filter(|n| *n <= MAX_CLAUSE_COMBINATIONS);
+                let choices: Vec<Vec<&Clause>> = match combinations {
+                    Some(_) => subs.iter().fold(vec![Vec::new()], |acc, s| {
+                        acc.iter()
+                            .flat_map(|pick| {
+                                s.iter().map(move |c| {
+                                    let mut p = pick.clone();
+                                    p.push(c);
+                                    p
+                                })
+                            })
+                            .collect()
+                    }),
+                    None => vec![subs.iter().map(|s| &s[0]).collect()],
+                };
+                for pick in choices {
+                    let mut atoms: Vec<AtomId> =
+                        pick.iter().flat_map(|c| c.atoms.iter().copied()).collect();
                     atoms.sort_unstable();
                     atoms.dedup();
-                    out.push(Clause {
+                    let clause = Clause {
                         atoms,
-                        local: all_local,
-                    });
+                        local: pick.iter().all(|c| c.local),
+                    };
+                    if !out[before..].contains(&clause) {
+                        out.push(clause);
+                    }
                 }
             }
             Cond::Scoped(scope, c) => c.clauses(rule_scope, local && *scope <= rule_scope, out),

@@ -65,6 +65,8 @@ pub(crate) struct Gate {
     term_words: HashSet<String>,
     /// The last words of gate terms with a trailing `*`.
     open_words: HashSet<String>,
+    /// Their lengths, in order.
+    open_lengths: Vec<usize>,
     /// Words in the longest gate term.
     max_words: u32,
 }
@@ -139,6 +141,12 @@ impl Gate {
             terms,
             open,
             term_words,
+            open_lengths: {
+                let mut l: Vec<usize> = open_words.iter().map(String::len).collect();
+                l.sort_unstable();
+                l.dedup();
+                l
+            },
             open_words,
             max_words,
         })
@@ -156,44 +164,64 @@ impl Gate {
             return None;
         }
         let n = self.max_words;
+        // Words with a character that folds into letters, once each (a name
+        // is often repeated), when they could belong to a gate term.
+        let mut seen: HashMap<&str, bool> = HashMap::new();
+        let mut word_end = 0;
         let mut risky = risky_chars(text)?
             .into_iter()
-            .map(|r| whole_words(text, r))
-            .filter(|w| self.may_be_term_word(&text[w.clone()]))
+            .filter_map(|r| {
+                if r.start < word_end {
+                    return None;
+                }
+                let w = whole_words(text, r);
+                word_end = w.end;
+                let word = &text[w.clone()];
+                let keep = *seen
+                    .entry(word)
+                    .or_insert_with(|| self.may_be_term_word(word));
+                keep.then_some(w)
+            })
             .peekable();
         // The last window checked: a window inside it needs no new check.
         let mut checked = 0..0;
-        let mut check = |r: Range<usize>| -> bool {
-            // A window of the longest term's length on each side holds every
-            // term that overlaps `r`.
-            let w = crate::segment::word_window(text, r, n);
+        let mut check = |r: Range<usize>, before: u32, after: u32| -> bool {
+            let w = crate::segment::word_window(text, r.clone(), before).start
+                ..crate::segment::word_window(text, r, after).end;
             if checked.start <= w.start && w.end <= checked.end {
                 return false;
             }
             checked = w.clone();
             self.folded_may_match(&crate::normalize::fold_term(&text[w]))
         };
-        for m in self.raw.find_iter(text.as_bytes()) {
-            while let Some(r) = risky.next_if(|r| r.start <= m.start()) {
-                if check(r) {
+        // Only where matches end is needed (no reverse search for where
+        // they start): a window reaching twice the longest term's length
+        // back from the end holds every term that overlaps the fragment.
+        let mut input = regex_automata::Input::new(text.as_bytes());
+        while let Some(m) = self.raw.search_half(&input) {
+            let mut end = m.offset();
+            while let Some(r) = risky.next_if(|r| r.start <= end) {
+                if check(r, n, n) {
                     return Some(true);
                 }
             }
-            // The match may begin or end with a byte of the character
-            // next to the fragment.
-            let mut r = m.range();
-            while !text.is_char_boundary(r.start) {
-                r.start += 1;
+            // The match may end with a byte of the character after the
+            // fragment.
+            while !text.is_char_boundary(end) {
+                end -= 1;
             }
-            while !text.is_char_boundary(r.end) {
-                r.end -= 1;
-            }
-            if check(r.start..r.end.max(r.start)) {
+            if check(end..end, 2 * n, n) {
                 return Some(true);
             }
+            if m.offset() >= text.len() {
+                break;
+            }
+            input.set_start(m.offset().max(input.start() + 1));
         }
+        // A window of the longest term's length on each side holds every
+        // term that overlaps a word.
         for r in risky {
-            if check(r) {
+            if check(r, n, n) {
                 return Some(true);
             }
         }
@@ -205,9 +233,17 @@ impl Gate {
     /// of a term with a trailing `*`.
     fn may_be_term_word(&self, raw: &str) -> bool {
         let folded = crate::normalize::fold_term(raw);
-        words_of(&folded).into_iter().any(|w| {
-            self.term_words.contains(w) || (1..w.len()).any(|k| self.open_words.contains(&w[..k]))
-        })
+        folded
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .any(|w| {
+                self.term_words.contains(w)
+                    || self
+                        .open_lengths
+                        .iter()
+                        .take_while(|k| **k < w.len())
+                        .any(|k| self.open_words.contains(&w[..*k]))
+            })
     }
 
     /// On folded text: whether a gate term occurs, starting on a word
@@ -389,8 +425,7 @@ fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
     }
     let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(off) = bytes[i..].iter().position(|b| *b >= 0x80) {
-        let at = i + off;
+    while let Some(at) = next_non_ascii(bytes, i) {
         let c = text[at..].chars().next()?;
         let end = at + c.len_utf8();
         if matches!(
@@ -405,6 +440,18 @@ fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
         i = end;
     }
     Some(out)
+}
+
+/// The first byte at or after `from` that is not ASCII.
+fn next_non_ascii(bytes: &[u8], from: usize) -> Option<usize> {
+    // Long ASCII stretches are skipped a block at a time (`is_ascii` reads
+    // a word at a time).
+    const BLOCK: usize = 32;
+    let mut i = from;
+    while bytes.len() - i >= BLOCK && bytes[i..i + BLOCK].is_ascii() {
+        i += BLOCK;
+    }
+    bytes[i..].iter().position(|b| !b.is_ascii()).map(|o| i + o)
 }
 
 /// `r` widened to the whole words it touches (words are runs of letters
