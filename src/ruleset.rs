@@ -222,22 +222,16 @@ impl RuleSetBuilder {
     }
 
     /// Adds the bundled UN DPRK pack.
-    pub fn add_builtin(mut self) -> Self {
-        for (name, text) in crate::builtin::FILES {
-            self = self.add_source(*name, *text);
-        }
-        self
+    pub fn add_builtin(self) -> Self {
+        self.add_sources(builtin_sources(|_| true))
     }
 
     /// Adds the bundled pack without its list of designated parties (to
     /// screen against another list).
-    pub fn add_builtin_rules_only(mut self) -> Self {
-        for (name, text) in crate::builtin::FILES {
-            if !name.ends_with(crate::builtin::DESIGNATED_FILE) {
-                self = self.add_source(*name, *text);
-            }
-        }
-        self
+    pub fn add_builtin_rules_only(self) -> Self {
+        self.add_sources(builtin_sources(|name| {
+            !name.ends_with(crate::builtin::DESIGNATED_FILE)
+        }))
     }
 
     /// Adds a rule file, or every `.yaml`/`.yml` file under a folder (in path
@@ -248,10 +242,14 @@ impl RuleSetBuilder {
             let mut found = Vec::new();
             collect_yaml(path, &mut found, &mut self.diagnostics, 0);
             found.sort();
+            let mut sources = Vec::new();
             for f in found {
-                self = self.add_file(&f);
+                match compile::read_source(&f) {
+                    Ok(source) => sources.push(source),
+                    Err(d) => self.diagnostics.push(*d),
+                }
             }
-            self
+            self.add_sources(sources)
         } else {
             self.add_file(path)
         }
@@ -275,12 +273,26 @@ impl RuleSetBuilder {
         })
     }
 
-    fn add_parsed(mut self, source: SourceFile) -> Self {
-        let source = Arc::new(source);
-        if self.files.iter().any(|f| f.source.path == source.path) {
-            return self;
+    fn add_parsed(self, source: SourceFile) -> Self {
+        self.add_sources(vec![source])
+    }
+
+    /// Parses several files, in parallel when there are a few, and adds
+    /// them in order.
+    fn add_sources(mut self, sources: Vec<SourceFile>) -> Self {
+        let mut sources: Vec<Arc<SourceFile>> = sources.into_iter().map(Arc::new).collect();
+        sources.retain(|s| !self.files.iter().any(|f| f.source.path == s.path));
+        for (source, parsed) in parse_all(sources) {
+            self.add_result(source, parsed);
         }
-        match compile::parse_file(source.clone()) {
+        self
+    }
+
+    fn add_result(&mut self, source: Arc<SourceFile>, parsed: ParseResult) {
+        if self.files.iter().any(|f| f.source.path == source.path) {
+            return;
+        }
+        match parsed {
             Ok(f) => self.files.push(f),
             Err(d) => {
                 self.diagnostics.push(*d);
@@ -291,7 +303,6 @@ impl RuleSetBuilder {
                 });
             }
         }
-        self
     }
 
     /// Validates and compiles everything added.
@@ -302,6 +313,77 @@ impl RuleSetBuilder {
             sources,
         })
     }
+}
+
+type ParseResult = Result<ParsedFile, Box<Diagnostic>>;
+
+/// The bundled files whose name `keep` accepts.
+fn builtin_sources(keep: impl Fn(&str) -> bool) -> Vec<SourceFile> {
+    crate::builtin::FILES
+        .iter()
+        .filter(|(name, _)| keep(name))
+        .map(|(name, text)| SourceFile {
+            path: PathBuf::from(name),
+            text: (*text).to_owned(),
+        })
+        .collect()
+}
+
+/// Parses files on up to one thread per core, larger files first; results
+/// in the order given.
+fn parse_all(sources: Vec<Arc<SourceFile>>) -> Vec<(Arc<SourceFile>, ParseResult)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(sources.len());
+    if threads <= 1 {
+        return sources
+            .into_iter()
+            .map(|s| (s.clone(), compile::parse_file(s)))
+            .collect();
+    }
+    // Deal the files out by size, each to the least loaded thread.
+    let mut order: Vec<usize> = (0..sources.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(sources[*i].text.len()));
+    let mut groups: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads];
+    for i in order {
+        if let Some(g) = groups.iter_mut().min_by_key(|g| g.0) {
+            g.0 += sources[i].text.len();
+            g.1.push(i);
+        }
+    }
+    let mut results: Vec<Option<ParseResult>> = sources.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = groups
+            .iter()
+            .map(|(_, group)| {
+                let sources = &sources;
+                scope.spawn(move || {
+                    group
+                        .iter()
+                        .map(|i| (*i, compile::parse_file(sources[*i].clone())))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            // Joining fails only if a parse panicked (the fuzz targets
+            // check that none does); its files are then parsed again
+            // below, on this thread.
+            if let Ok(done) = h.join() {
+                for (i, r) in done {
+                    results[i] = Some(r);
+                }
+            }
+        }
+    });
+    sources
+        .into_iter()
+        .zip(results)
+        .map(|(s, r)| {
+            let r = r.unwrap_or_else(|| compile::parse_file(s.clone()));
+            (s, r)
+        })
+        .collect()
 }
 
 /// Folders nest at most this deep when looking for rule files.

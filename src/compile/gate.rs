@@ -174,8 +174,13 @@ impl Gate {
                 if r.start < word_end {
                     return None;
                 }
-                let w = whole_words(text, r);
+                let w = whole_words(text, r.clone());
                 word_end = w.end;
+                // A dash, ellipsis or space between spaces folds into no
+                // word at all.
+                if w == r && !folds_to_word(&text[r]) {
+                    return None;
+                }
                 let word = &text[w.clone()];
                 let keep = *seen
                     .entry(word)
@@ -398,11 +403,20 @@ fn fragment(term: &AtomTerm<'_>, uses: &HashMap<&str, usize>) -> Option<(String,
         .iter()
         .enumerate()
         .max_by_key(|(_, p)| piece_rank(p, uses))?;
-    Some(if is_distinctive(best, uses) {
-        ((*best).to_owned(), term.open && at + 1 == pieces.len())
-    } else {
-        (pieces.join(" "), term.open)
-    })
+    if is_distinctive(best, uses) || pieces.len() == 1 {
+        return Some(((*best).to_owned(), term.open && at + 1 == pieces.len()));
+    }
+    // Two adjacent pieces, the most distinctive pair: a phrase of common
+    // words is far rarer than either word, and a short fragment keeps the
+    // automaton small.
+    let (at, _) = pieces.windows(2).enumerate().max_by_key(|(_, w)| {
+        let (a, b) = (piece_rank(w[0], uses), piece_rank(w[1], uses));
+        (usize::from(a.0) + usize::from(b.0), w[0].len() + w[1].len())
+    })?;
+    Some((
+        pieces[at..at + 2].join(" "),
+        term.open && at + 2 == pieces.len(),
+    ))
 }
 
 /// Whether a piece alone is rare enough in documents to search for: not a
@@ -440,6 +454,16 @@ fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
         i = end;
     }
     Some(out)
+}
+
+/// Whether some character of `s` folds into a letter or digit.
+fn folds_to_word(s: &str) -> bool {
+    s.chars().any(|c| {
+        c.is_alphanumeric()
+            || any_ascii::any_ascii_char(c)
+                .bytes()
+                .any(|b| b.is_ascii_alphanumeric())
+    })
 }
 
 /// The first byte at or after `from` that is not ASCII.
@@ -501,18 +525,32 @@ mod tests {
     }
 
     #[test]
-    fn fragments_are_rare_words_or_whole_terms() {
+    fn fragments_are_rare_words_or_rare_pairs() {
         let f = |t, open| fragment_of(t, open, &[]);
         assert_eq!(f("pyongyang", true), ("pyongyang".into(), true));
         assert_eq!(f("d.p.r.k.", false), ("d.p.r.k.".into(), false));
-        // Every word is common in the news: the whole term.
+        // Every word is common in the news: the most distinctive two.
         assert_eq!(f("north korea", true), ("north korea".into(), true));
         assert_eq!(
             f("hong kong electronics", false),
-            ("hong kong electronics".into(), false)
+            ("kong electronics".into(), false)
         );
-        // Short names: the whole term.
-        assert_eq!(f("ri won ho", false), ("ri won ho".into(), false));
+        let strategic = [
+            "strategic rocket a",
+            "strategic rocket b",
+            "strategic rocket c",
+            "strategic rocket d",
+        ];
+        assert_eq!(
+            fragment_of(
+                "strategic rocket force of the korean people's army",
+                false,
+                &strategic
+            ),
+            ("strategic rocket".into(), false)
+        );
+        // Short names: two of their words.
+        assert_eq!(f("ri won ho", false), ("won ho".into(), false));
         // A rare word: only it, open only when it ends an open term.
         assert_eq!(f("korea ryonbong", true), ("ryonbong".into(), true));
         assert_eq!(
@@ -525,6 +563,7 @@ mod tests {
             fragment_of("korea ryonbong", false, &vocabulary),
             ("korea ryonbong".into(), false)
         );
+        assert_eq!(fragment_of("korea", true, &[]), ("korea".into(), true));
     }
 
     #[test]

@@ -168,24 +168,35 @@ pub(crate) fn compile(
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(diagnostics);
     }
-    let matcher = matcher.build(&mut diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(diagnostics);
-    }
-    let Some(matcher) = matcher else {
-        return Err(diagnostics);
-    };
+    let mut matcher = matcher.build();
     let text_rules: Vec<&[Clause]> = rules
         .iter()
         .filter(|r| !r.record_only)
         .map(|r| r.clauses.as_slice())
         .collect();
-    let by_atom = matcher.patterns_by_atom();
-    let gate = Gate::build(
-        &text_rules,
-        |a| (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default()),
-        matcher.patterns(),
-    );
+    // The term automatons and the gate are built at the same time.
+    let (automatons, gate) = std::thread::scope(|scope| {
+        let automatons = scope.spawn(|| matcher.build_automatons());
+        let by_atom = matcher.patterns_by_atom();
+        let gate = Gate::build(
+            &text_rules,
+            |a| (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default()),
+            matcher.patterns(),
+        );
+        // Joining fails only if the construction panicked; it is then
+        // done again here.
+        let automatons = automatons
+            .join()
+            .unwrap_or_else(|_| matcher.build_automatons());
+        (automatons, gate)
+    });
+    match automatons {
+        Ok(a) => matcher.set_automatons(a),
+        Err(d) => {
+            diagnostics.push(*d);
+            return Err(diagnostics);
+        }
+    }
     Ok(RuleSet::new(rules, matcher, gate, diagnostics, sources))
 }
 

@@ -194,12 +194,38 @@ impl MatcherBuilder {
         }
     }
 
-    /// Builds the automaton and compiles the regexes.
-    pub fn build(self, diagnostics: &mut Vec<Diagnostic>) -> Option<Matcher> {
-        // The automaton's construction grows faster than linearly with the
-        // number of patterns, so very large term sets are split into several
-        // automatons of at most AUTOMATON_PATTERNS patterns, each searched in
-        // turn: compilation stays linear, scanning pays one pass per part.
+    /// Compiles the regexes; the automatons are built apart (see
+    /// [`Matcher::build_automatons`]), so that other work can run meanwhile.
+    pub fn build(self) -> Matcher {
+        let mut lazy: Vec<(AtomId, Regex)> = self
+            .regexes
+            .iter()
+            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
+            .collect();
+        lazy.sort_by_key(|(a, _)| *a);
+        Matcher {
+            names: self.names,
+            patterns: self.patterns,
+            ac: Vec::new(),
+            refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
+            named: self.named,
+            lazy,
+        }
+    }
+}
+
+/// The automatons over a rule set's patterns, each with the index of its
+/// first pattern.
+pub(crate) type Automatons = Vec<(usize, AhoCorasick)>;
+
+impl Matcher {
+    /// Builds the automatons over the patterns, or a diagnostic.
+    ///
+    /// Construction grows faster than linearly with the number of patterns,
+    /// so very large term sets are split into several automatons of at most
+    /// [`AUTOMATON_PATTERNS`] patterns, each searched in turn: compilation
+    /// stays linear, scanning pays one pass per part.
+    pub fn build_automatons(&self) -> Result<Automatons, Box<Diagnostic>> {
         let mut ac = Vec::new();
         for (i, part) in self.patterns.chunks(AUTOMATON_PATTERNS).enumerate() {
             let built = AhoCorasick::builder()
@@ -214,29 +240,20 @@ impl MatcherBuilder {
             match built {
                 Ok(a) => ac.push((i * AUTOMATON_PATTERNS, a)),
                 Err(e) => {
-                    diagnostics.push(Diagnostic::new(
+                    return Err(Box::new(Diagnostic::new(
                         Code::LimitExceeded,
                         Position::file_start(std::path::Path::new("<rule set>")),
                         format!("the term automaton cannot be built: {e}"),
-                    ));
-                    return None;
+                    )));
                 }
             }
         }
-        let mut lazy: Vec<(AtomId, Regex)> = self
-            .regexes
-            .iter()
-            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
-            .collect();
-        lazy.sort_by_key(|(a, _)| *a);
-        Some(Matcher {
-            names: self.names,
-            patterns: self.patterns,
-            ac,
-            refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
-            named: self.named,
-            lazy,
-        })
+        Ok(ac)
+    }
+
+    /// Installs the automatons built by [`Matcher::build_automatons`].
+    pub fn set_automatons(&mut self, ac: Automatons) {
+        self.ac = ac;
     }
 }
 
