@@ -128,11 +128,9 @@ impl<'t> Hits<'t> {
 
     /// Whether `atom` has a hit starting inside `unit`.
     pub fn any_within(&self, atom: AtomId, unit: &Range<usize>) -> bool {
-        if self.is_regex(atom) {
-            !self.within(atom, unit).is_empty()
-        } else {
-            !slice_within(self.literal(atom), unit).is_empty()
-        }
+        // A literal hit settles it without running the atom's regexes.
+        !slice_within(self.literal(atom), unit).is_empty()
+            || (self.is_regex(atom) && !self.within(atom, unit).is_empty())
     }
 
     /// Number of hits of the clause's atoms in the document; `None` when
