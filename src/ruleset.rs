@@ -619,9 +619,10 @@ impl RuleSet {
         &self.matcher
     }
 
-    /// Number of words of the first-stage gate (`None` when the rule set
-    /// has a rule that the gate cannot cover, so every document goes through
-    /// the full stage).
+    /// Number of fragments (a rare word, or two adjacent words) that the
+    /// first-stage gate searches for (`None` when the rule set has a rule
+    /// that the gate cannot cover, so every document goes through the full
+    /// stage).
     pub fn gate_word_count(&self) -> Option<usize> {
         self.gate.as_ref().map(Gate::word_count)
     }

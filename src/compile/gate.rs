@@ -567,6 +567,29 @@ mod tests {
     }
 
     #[test]
+    fn the_pack_gate_dismisses_ordinary_news_and_keeps_dprk_news() {
+        let set = crate::RuleSet::builtin().unwrap();
+        let gate = set.gate().expect("the pack is gated");
+        // Words that are pack terms but harmless without a DPRK link: trade
+        // verbs, weapons, oil, South Korea, parts of listed names.
+        let ordinary = "SEOUL \u{2014} South Korea\u{2019}s Hyundai sold 12 missiles and \
+            bought crude oil; the Ministry of Defence in Hong Kong said electronics \
+            exports from Zürich and São Paulo rose. Koreans traded won for dollars.";
+        assert_eq!(gate.raw_may_match(ordinary), Some(false));
+        for news in [
+            "A tanker delivered diesel to North\nKorea.",
+            "Officials in PYONGYANG denied it.",
+            "Le charbon de Pyŏngyang.",
+            "The D.P.R.K.\u{2019}s envoy.",
+            "Korea Ryonbong General Corporation bought it.",
+        ] {
+            assert_eq!(gate.raw_may_match(news), Some(true), "{news}");
+        }
+        // A soft hyphen: the raw text cannot tell.
+        assert_eq!(gate.raw_may_match("Pyong\u{00AD}yang"), None);
+    }
+
+    #[test]
     fn raw_patterns_spell_case_separators_and_quotes() {
         let re = |f, open| {
             regex::bytes::Regex::new(&format!("(?i-u:{})", raw_pattern(f, open))).unwrap()
