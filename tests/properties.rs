@@ -58,6 +58,7 @@ fn messy_text() -> impl Strategy<Value = String> {
         Just("north korean".to_owned()),
         Just(" \u{2014} ".to_owned()),
         Just("D.P.R.K.".to_owned()),
+        Just("_".to_owned()),
         Just("Workers’ Party of Korea".to_owned()),
         "[a-zA-Z ]{0,8}",
         any::<char>().prop_map(String::from),
