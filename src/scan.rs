@@ -363,24 +363,26 @@ impl<'a> Evaluator<'a> {
             .filter_map(|(c, n)| Some((c, (*n)?)).filter(|(c, _)| c.local))
             .min_by_key(|(_, n)| *n)
             .map(|(c, _)| c.atoms.clone());
-        // Only then regex requirements, which run over the document.
+        // Otherwise the units lie around the hits of one local requirement
+        // with regexes, which then run over the document: the one with the
+        // fewest regex atoms, then the fewest literal hits. The other
+        // requirements are checked in each unit (`holds`), so their regexes
+        // run only there.
         let anchors = match rarest_literal {
             Some(a) => a,
             None => {
-                let counts: Vec<usize> = rule
-                    .clauses
-                    .iter()
-                    .map(|c| self.hits.clause_count(c, true).unwrap_or(0))
-                    .collect();
-                if counts.contains(&0) {
-                    return Vec::new();
+                let local = rule.clauses.iter().filter(|c| c.local).min_by_key(|c| {
+                    let lazy = c.atoms.iter().filter(|a| self.hits.is_regex(**a)).count();
+                    let literal: usize = c.atoms.iter().map(|a| self.hits.literal(*a).len()).sum();
+                    (lazy, literal)
+                });
+                match local {
+                    Some(c) if self.hits.clause_count(c, true).unwrap_or(0) == 0 => {
+                        return Vec::new();
+                    }
+                    Some(c) => c.atoms.clone(),
+                    None => rule.triggers.clone(),
                 }
-                rule.clauses
-                    .iter()
-                    .zip(&counts)
-                    .filter(|(c, _)| c.local)
-                    .min_by_key(|(_, n)| **n)
-                    .map_or_else(|| rule.triggers.clone(), |(c, _)| c.atoms.clone())
             }
         };
         let scope = rule.info.scope;
