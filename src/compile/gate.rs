@@ -37,9 +37,11 @@
 //! The gate is built only when every text rule has a clause made of literal
 //! terms alone; otherwise every document goes through the full stage.
 
+use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta;
@@ -48,11 +50,25 @@ use super::common_words::COMMON_WORDS;
 use super::terms::AtomTerm;
 use super::{AtomId, Clause};
 
+/// Most words whose check [`Gate::may_be_term_word_cached`] keeps per thread.
+const MAX_CACHED_WORDS: usize = 50_000;
+
+/// Identifies gates, for the per-thread cache of word checks.
+static NEXT_GATE_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// Words with non-ASCII letters already checked, for the gate of this id.
+    static WORD_CHECKS: RefCell<(u64, HashMap<Box<str>, bool>)> =
+        RefCell::new((u64::MAX, HashMap::new()));
+}
+
 /// A piece used by more terms of the rule set than this is not distinctive.
 const MAX_PIECE_USES: usize = 3;
 
 /// The gate of a rule set.
 pub(crate) struct Gate {
+    /// Unique among the gates of this process.
+    id: u64,
     /// The raw spellings of the fragments of the gate terms.
     raw: meta::Regex,
     /// Number of distinct fragments.
@@ -136,6 +152,7 @@ impl Gate {
             .build(&gate_terms)
             .ok()?;
         Some(Gate {
+            id: NEXT_GATE_ID.fetch_add(1, Ordering::Relaxed),
             raw,
             fragments: fragments.len(),
             terms,
@@ -166,7 +183,6 @@ impl Gate {
         let n = self.max_words;
         // Words with a character that folds into letters, once each (a name
         // is often repeated), when they could belong to a gate term.
-        let mut seen: HashMap<&str, bool> = HashMap::new();
         let mut word_end = 0;
         let mut risky = risky_chars(text)?
             .into_iter()
@@ -181,11 +197,7 @@ impl Gate {
                 if w == r && !folds_to_word(&text[r]) {
                     return None;
                 }
-                let word = &text[w.clone()];
-                let keep = *seen
-                    .entry(word)
-                    .or_insert_with(|| self.may_be_term_word(word));
-                keep.then_some(w)
+                self.may_be_term_word_cached(&text[w.clone()]).then_some(w)
             })
             .peekable();
         // The last window checked: a window inside it needs no new check.
@@ -231,6 +243,24 @@ impl Gate {
             }
         }
         Some(false)
+    }
+
+    /// [`Gate::may_be_term_word`], remembered per thread: the same names and
+    /// places come back from document to document.
+    fn may_be_term_word_cached(&self, raw: &str) -> bool {
+        WORD_CHECKS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.0 != self.id || cache.1.len() >= MAX_CACHED_WORDS {
+                cache.0 = self.id;
+                cache.1.clear();
+            }
+            if let Some(known) = cache.1.get(raw) {
+                return *known;
+            }
+            let answer = self.may_be_term_word(raw);
+            cache.1.insert(raw.into(), answer);
+            answer
+        })
     }
 
     /// Whether a raw word, folded, could be part of a gate term: one of its
