@@ -366,23 +366,16 @@ fn parse_all(sources: Vec<Arc<SourceFile>>) -> Vec<(Arc<SourceFile>, ParseResult
             })
             .collect();
         for h in handles {
-            // Joining fails only if a parse panicked (the fuzz targets
-            // check that none does); its files are then parsed again
-            // below, on this thread.
-            if let Ok(done) = h.join() {
-                for (i, r) in done {
-                    results[i] = Some(r);
-                }
+            let done = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            for (i, r) in done {
+                results[i] = Some(r);
             }
         }
     });
     sources
         .into_iter()
         .zip(results)
-        .map(|(s, r)| {
-            let r = r.unwrap_or_else(|| compile::parse_file(s.clone()));
-            (s, r)
-        })
+        .filter_map(|(s, r)| Some((s, r?)))
         .collect()
 }
 
@@ -517,6 +510,13 @@ impl RuleSet {
     #[doc(hidden)]
     pub fn scan_text_ungated(&self, text: &str) -> Vec<Finding> {
         scan::scan_with_hits(self, text, &scan::Hits::find(self, text), None)
+    }
+
+    /// Whether `text` gets past the first-stage gate into the full stage
+    /// (for tests and benchmarks of the gate's selectivity).
+    #[doc(hidden)]
+    pub fn passes_first_stage(&self, text: &str) -> bool {
+        scan::first_stage(self, text).is_some()
     }
 
     /// The rules, in load order.

@@ -599,21 +599,23 @@ fn trim(text: &str, range: Range<usize>) -> Range<usize> {
 
 /// Scans `text` with every text rule of `set` (or only rule index `only`).
 pub(crate) fn scan(set: &RuleSet, text: &str, only: Option<usize>) -> Vec<Finding> {
-    let norm = match set.gate() {
-        None => NormalizedText::new(text),
-        Some(gate) => match gate.raw_may_match(text) {
-            Some(false) => return Vec::new(),
-            Some(true) => NormalizedText::new(text),
-            None => {
-                let norm = NormalizedText::new(text);
-                if !gate.folded_may_match(norm.as_str()) {
-                    return Vec::new();
-                }
-                norm
-            }
-        },
+    match first_stage(set, text) {
+        Some(norm) => scan_with_hits(set, text, &Hits::with_folded(set, text, &norm), only),
+        None => Vec::new(),
+    }
+}
+
+/// The first stage: `None` when the gate shows that `text` cannot hold a
+/// finding, else the folded text for the full stage.
+pub(crate) fn first_stage(set: &RuleSet, text: &str) -> Option<NormalizedText> {
+    let Some(gate) = set.gate() else {
+        return Some(NormalizedText::new(text));
     };
-    scan_with_hits(set, text, &Hits::with_folded(set, text, &norm), only)
+    match gate.raw_may_match(text) {
+        Some(false) => None,
+        Some(true) => Some(NormalizedText::new(text)),
+        None => Some(NormalizedText::new(text)).filter(|n| gate.folded_may_match(n.as_str())),
+    }
 }
 
 /// Scans `text`, whose hits are already known.

@@ -114,3 +114,45 @@ fn the_bundled_pack_has_a_first_stage_gate() {
     let words = pack().gate_word_count().expect("every text rule is gated");
     assert!((10..2000).contains(&words), "{words} gate words");
 }
+
+#[path = "../benches/corpus/mod.rs"]
+mod corpus;
+
+#[test]
+fn the_gate_lets_through_about_the_news_that_names_the_dprk() {
+    // Generated news articles (the benchmark corpus): most mention South
+    // Korea, oil, ships, banks or missiles; some name the DPRK. The gate
+    // must pass every article that names it and dismiss nearly all others.
+    let pack = pack();
+    let names = [
+        "north korea",
+        "pyongyang",
+        "dprk",
+        "nampo",
+        "rajin",
+        "sinuiju",
+    ];
+    let (mut passed, mut naming, mut passed_not_naming) = (0, 0, 0);
+    let n = 600;
+    for seed in 0..n {
+        let text = corpus::article(seed, 8_000);
+        let lower = text.to_lowercase();
+        let names_dprk = names.iter().any(|w| lower.contains(w));
+        let passes = pack.passes_first_stage(&text);
+        assert!(
+            passes || !names_dprk,
+            "article {seed} names the DPRK but is dismissed"
+        );
+        passed += usize::from(passes);
+        naming += usize::from(names_dprk);
+        passed_not_naming += usize::from(passes && !names_dprk);
+    }
+    assert!(
+        naming > n as usize / 10,
+        "the corpus has too few DPRK articles: {naming}"
+    );
+    assert!(
+        passed_not_naming * 20 <= n as usize,
+        "{passed_not_naming} articles that do not name the DPRK pass the gate ({passed} of {n} pass)"
+    );
+}

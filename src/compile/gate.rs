@@ -47,7 +47,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::meta;
 
 use super::common_words::COMMON_WORDS;
-use super::terms::AtomTerm;
+use super::terms::{AtomTerm, is_word};
 use super::{AtomId, Clause};
 
 /// Most words whose check [`Gate::may_be_term_word_cached`] keeps per thread.
@@ -123,7 +123,7 @@ impl Gate {
         let mut max_words = 1;
         for term in &chosen_terms {
             fragments.insert(fragment(term, &uses)?);
-            let ws = words_of(term.text);
+            let ws: Vec<&str> = words_of(term.text).collect();
             max_words = max_words.max(count(ws.len()));
             if term.open {
                 open_words.extend(ws.last().map(|w| (*w).to_owned()));
@@ -268,17 +268,14 @@ impl Gate {
     /// of a term with a trailing `*`.
     fn may_be_term_word(&self, raw: &str) -> bool {
         let folded = crate::normalize::fold_term(raw);
-        folded
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .any(|w| {
-                self.term_words.contains(w)
-                    || self
-                        .open_lengths
-                        .iter()
-                        .take_while(|k| **k < w.len())
-                        .any(|k| self.open_words.contains(&w[..*k]))
-            })
+        words_of(&folded).any(|w| {
+            self.term_words.contains(w)
+                || self
+                    .open_lengths
+                    .iter()
+                    .take_while(|k| **k < w.len())
+                    .any(|k| self.open_words.contains(&w[..*k]))
+        })
     }
 
     /// On folded text: whether a gate term occurs, starting on a word
@@ -320,10 +317,6 @@ fn raw_pattern(fragment: &str, open: bool) -> String {
         p.push_str(r"\b");
     }
     p
-}
-
-fn is_word(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
 }
 
 /// How often a gate term may be expected to let an ordinary document
@@ -404,10 +397,9 @@ fn pieces_of(term: &str) -> Vec<&str> {
 }
 
 /// The words of a folded term or text: runs of ASCII letters and digits.
-fn words_of(t: &str) -> Vec<&str> {
+fn words_of(t: &str) -> impl Iterator<Item = &str> {
     t.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .collect()
 }
 
 fn count(n: usize) -> u32 {

@@ -183,11 +183,9 @@ pub(crate) fn compile(
             |a| (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default()),
             matcher.patterns(),
         );
-        // Joining fails only if the construction panicked; it is then
-        // done again here.
         let automatons = automatons
             .join()
-            .unwrap_or_else(|_| matcher.build_automatons());
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (automatons, gate)
     });
     match automatons {

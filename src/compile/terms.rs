@@ -457,7 +457,9 @@ fn is_named(term: &str) -> bool {
         .any(|c| c.is_ascii_digit() || (c.is_alphabetic() && !c.is_lowercase()))
 }
 
-fn is_word(b: u8) -> bool {
+/// Whether a byte of folded text belongs to a word (folded words are runs
+/// of ASCII letters and digits).
+pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
 }
 
