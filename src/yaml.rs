@@ -57,31 +57,28 @@ pub fn parse<T: DeserializeOwned>(file: &Path, text: &str) -> Result<T, Box<Diag
             .with_hint("split large term lists over several files"),
         ));
     }
-    // A streaming pre-pass refuses alias bombs and deep nesting before any
-    // value is built, whatever the shape of the file.
-    if let Ok(report) = serde_saphyr::budget::check_yaml_budget(
-        text,
-        budget(),
-        serde_saphyr::budget::EnforcingPolicy::AllContent,
-    ) && let Some(breach) = report.breached
+    // A breached limit is reported as such whatever the shape of the file:
+    // a streaming pass counts aliases before any value is built (only
+    // needed when the file has an anchor, else there is no alias), and
+    // re-checks a file the parse refused, in case a limit came first.
+    if may_have_anchors(text)
+        && let Some(d) = budget_breach(file, text)
     {
-        return Err(Box::new(
-            Diagnostic::new(
-                Code::LimitExceeded,
-                Position::file_start(file),
-                format!("the YAML exceeds a safety limit: {breach:?}"),
-            )
-            .with_hint(format!(
-                "rule files may nest at most {MAX_YAML_DEPTH} levels, hold {MAX_YAML_NODES} nodes and use {MAX_YAML_ALIASES} aliases"
-            )),
-        ));
+        return Err(d);
     }
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| {
+        if let Some(d) = budget_breach(file, text) {
+            return d;
+        }
         let position = e
             .location()
             .map(|l| position(file, text, &l))
             .unwrap_or_else(|| Position::file_start(file));
         let message = first_line(&e.without_snippet().to_string());
+        let message = match message.strip_prefix("budget breached: ") {
+            Some(breach) => format!("{LIMIT_MESSAGE}: {breach}"),
+            None => message,
+        };
         let hint = hint_for(&message);
         let code = if is_limit(&message) {
             Code::LimitExceeded
@@ -117,6 +114,48 @@ pub fn position(file: &Path, text: &str, loc: &Location) -> Position {
     }
 }
 
+/// The first safety limit `text` breaches, found by a streaming pass.
+fn budget_breach(file: &Path, text: &str) -> Option<Box<Diagnostic>> {
+    let report = serde_saphyr::budget::check_yaml_budget(
+        text,
+        budget(),
+        serde_saphyr::budget::EnforcingPolicy::AllContent,
+    )
+    .ok()?;
+    let breach = report.breached?;
+    Some(Box::new(
+        Diagnostic::new(
+            Code::LimitExceeded,
+            Position::file_start(file),
+            format!("{LIMIT_MESSAGE}: {breach:?}"),
+        )
+        .with_hint(limits_hint()),
+    ))
+}
+
+/// How a breached safety limit is reported.
+const LIMIT_MESSAGE: &str = "the YAML exceeds a safety limit";
+
+fn limits_hint() -> String {
+    format!(
+        "rule files may nest at most {MAX_YAML_DEPTH} levels, hold {MAX_YAML_NODES} nodes and use {MAX_YAML_ALIASES} aliases"
+    )
+}
+
+/// Whether `text` may define a YAML anchor (`&name` where a node may start).
+/// Errs on the side of yes: `R &D` in a quoted string also answers yes.
+fn may_have_anchors(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memchr_iter(b'&', b).any(|i| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + 1).copied();
+        matches!(
+            before,
+            None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',')
+        ) && after.is_some_and(|c| !c.is_ascii_whitespace() && !b",[]{}".contains(&c))
+    })
+}
+
 fn first_line(message: &str) -> String {
     let line = message.lines().next().unwrap_or(message).trim();
     // "line 7 column 5: unknown field" -> "unknown field"
@@ -142,6 +181,8 @@ fn hint_for(message: &str) -> Option<String> {
         Some("check the spelling; rules/README.md lists every key".into())
     } else if message.contains("unknown variant") {
         Some("severity is one of info, low, medium, high, critical".into())
+    } else if message.starts_with(LIMIT_MESSAGE) {
+        Some(limits_hint())
     } else if is_limit(message) {
         Some(
             "the file nests too deeply or expands too many aliases; see the limits in README"
@@ -172,5 +213,33 @@ pub fn parse_records(text: &str) -> Result<Vec<(usize, serde_json::Value)>, (usi
                 first_line(&first.without_snippet().to_string()),
             )),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_have_anchors;
+
+    #[test]
+    fn anchors_are_found_where_a_node_may_start() {
+        for yes in [
+            "a: &x 1",
+            "&top\na: 1",
+            "- &item x",
+            "[&a x, *a]",
+            "{k: v,&a x: 1}",
+            "a:\n\t&x 1",
+        ] {
+            assert!(may_have_anchors(yes), "{yes:?}");
+        }
+        for no in [
+            "name: P&I club",
+            "name: \"SHIPPING & MARINE\"",
+            "a: b &",
+            "a: R&D",
+            "plain text",
+        ] {
+            assert!(!may_have_anchors(no), "{no:?}");
+        }
     }
 }
