@@ -44,7 +44,9 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::meta;
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson;
+use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, Look, Repetition};
 
 use super::common_words::COMMON_WORDS;
 use super::terms::{AtomTerm, is_word};
@@ -60,6 +62,8 @@ thread_local! {
     /// Words with non-ASCII letters already checked, for the gate of this id.
     static WORD_CHECKS: RefCell<(u64, HashMap<Box<str>, bool>)> =
         RefCell::new((u64::MAX, HashMap::new()));
+    /// The lazy DFA's cache of states, for the gate of this id.
+    static DFA_CACHE: RefCell<Option<(u64, Cache)>> = const { RefCell::new(None) };
 }
 
 /// A piece used by more terms of the rule set than this is not distinctive.
@@ -69,8 +73,9 @@ const MAX_PIECE_USES: usize = 3;
 pub(crate) struct Gate {
     /// Unique among the gates of this process.
     id: u64,
-    /// The raw spellings of the fragments of the gate terms.
-    raw: meta::Regex,
+    /// The raw spellings of the fragments of the gate terms, as a lazy DFA
+    /// that finds where they end (forward only: the start is not needed).
+    raw: DFA,
     /// Number of distinct fragments.
     fragments: usize,
     /// The folded gate terms.
@@ -133,15 +138,12 @@ impl Gate {
         if chosen_terms.len() > super::terms::AUTOMATON_PATTERNS {
             return None;
         }
-        let alternatives: Vec<String> = fragments
-            .iter()
-            .map(|(f, open)| raw_pattern(f, *open))
-            .collect();
-        let raw = meta::Regex::builder()
-            .configure(meta::Config::new().prefilter(None))
-            .syntax(regex_automata::util::syntax::Config::new().utf8(false))
-            .build(&format!("(?i-u:{})", alternatives.join("|")))
-            .ok()?;
+        let raw = fragment_dfa(
+            fragments
+                .iter()
+                .map(|(f, open)| raw_hir(f, *open))
+                .collect(),
+        )?;
         // Only run on small windows, so an NFA (cheap to build)
         // rather than a DFA.
         let gate_terms: Vec<&str> = chosen_terms.iter().map(|t| t.text).collect();
@@ -215,7 +217,9 @@ impl Gate {
         // they start): a window reaching twice the longest term's length
         // back from the end holds every term that overlaps the fragment.
         let mut input = regex_automata::Input::new(text.as_bytes());
-        while let Some(m) = self.raw.search_half(&input) {
+        // Should the lazy DFA fail (it has no quit byte and never gives up),
+        // the raw text cannot tell.
+        while let Some(m) = self.next_fragment_end(&input).ok()? {
             let mut end = m.offset();
             while let Some(r) = risky.next_if(|r| r.start <= end) {
                 if check(r, n, n) {
@@ -243,6 +247,22 @@ impl Gate {
             }
         }
         Some(false)
+    }
+
+    /// Where the next fragment in `input` ends, with this thread's cache of
+    /// DFA states.
+    fn next_fragment_end(
+        &self,
+        input: &regex_automata::Input<'_>,
+    ) -> Result<Option<regex_automata::HalfMatch>, regex_automata::MatchError> {
+        DFA_CACHE.with(|cell| {
+            let mut cell = cell.borrow_mut();
+            let cache = match &mut *cell {
+                Some((id, cache)) if *id == self.id => cache,
+                slot => &mut slot.insert((self.id, self.raw.create_cache())).1,
+            };
+            self.raw.try_search_fwd(cache, input)
+        })
     }
 
     /// [`Gate::may_be_term_word`], remembered per thread: the same names and
@@ -293,30 +313,67 @@ impl Gate {
     }
 }
 
-/// The regex that finds a folded fragment in raw text: ASCII letters in any
-/// case (the caller sets `(?i-u)`), each space as a run of ASCII separators,
-/// each quote straight or curly, and a word boundary before it and, unless
-/// `open`, after it (where it begins or ends with a letter or digit).
-fn raw_pattern(fragment: &str, open: bool) -> String {
+/// The pattern that finds a folded fragment in raw text: ASCII letters in
+/// any case, each space as a run of ASCII separators, each quote straight or
+/// curly, and a word boundary before it and, unless `open`, after it (where
+/// it begins or ends with a letter or digit). Built as a syntax tree, not
+/// parsed from text: there are thousands of fragments.
+fn raw_hir(fragment: &str, open: bool) -> Hir {
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    let mut p = String::new();
+    let boundary = || Hir::look(Look::WordAscii);
+    let bytes = |ranges: &[(u8, u8)]| {
+        Hir::class(Class::Bytes(ClassBytes::new(
+            ranges.iter().map(|&(a, b)| ClassBytesRange::new(a, b)),
+        )))
+    };
+    let either = |spellings: &[&str]| {
+        Hir::alternation(
+            spellings
+                .iter()
+                .map(|s| Hir::literal(s.as_bytes()))
+                .collect(),
+        )
+    };
+    let mut parts = Vec::new();
     // `\b` takes `_` for a letter, which folding does not: an `_` next to
     // a letter or digit is checked apart (see [`risky_chars`]).
     if word(fragment.chars().next()) {
-        p.push_str(r"\b");
+        parts.push(boundary());
     }
     for c in fragment.chars() {
-        match c {
-            ' ' => p.push_str(r"[\t-\r \-]+"),
-            '\'' => p.push_str("(?:'|\u{2019})"),
-            '"' => p.push_str("(?:\"|\u{201C}|\u{201D})"),
-            c => p.push_str(&regex_syntax::escape(c.encode_utf8(&mut [0; 4]))),
-        }
+        parts.push(match c {
+            ' ' => Hir::repetition(Repetition {
+                min: 1,
+                max: None,
+                greedy: true,
+                sub: Box::new(bytes(&[(b'\t', b'\r'), (b' ', b' '), (b'-', b'-')])),
+            }),
+            '\'' => either(&["'", "\u{2019}"]),
+            '"' => either(&["\"", "\u{201C}", "\u{201D}"]),
+            c if c.is_ascii_alphabetic() => {
+                let (l, u) = (c.to_ascii_lowercase() as u8, c.to_ascii_uppercase() as u8);
+                bytes(&[(l, l), (u, u)])
+            }
+            c => Hir::literal(c.encode_utf8(&mut [0; 4]).as_bytes()),
+        });
     }
     if !open && word(fragment.chars().last()) {
-        p.push_str(r"\b");
+        parts.push(boundary());
     }
-    p
+    Hir::concat(parts)
+}
+
+/// A lazy DFA that finds where any of `patterns` ends.
+fn fragment_dfa(patterns: Vec<Hir>) -> Option<DFA> {
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_from_hir(&Hir::alternation(patterns))
+        .ok()?;
+    DFA::builder().build_from_nfa(nfa).ok()
 }
 
 /// How often a gate term may be expected to let an ordinary document
@@ -627,7 +684,9 @@ mod tests {
     #[test]
     fn raw_patterns_spell_case_separators_and_quotes() {
         let re = |f, open| {
-            regex::bytes::Regex::new(&format!("(?i-u:{})", raw_pattern(f, open))).unwrap()
+            regex_automata::meta::Regex::builder()
+                .build_from_hir(&raw_hir(f, open))
+                .unwrap()
         };
         let nk = re("north korea", true);
         for t in [
