@@ -213,6 +213,7 @@ fn render_with(diagnostics: &[Diagnostic], sources: &[Arc<SourceFile>], color: b
 pub struct RuleSetBuilder {
     files: Vec<ParsedFile>,
     diagnostics: Vec<Diagnostic>,
+    automaton: compile::automaton::Start,
 }
 
 impl RuleSetBuilder {
@@ -305,12 +306,35 @@ impl RuleSetBuilder {
         }
     }
 
+    /// Builds the term automaton as an NFA only, never upgraded to a DFA
+    /// (slower scans; to check that both find the same).
+    #[doc(hidden)]
+    pub fn nfa_only(mut self) -> Self {
+        self.automaton = compile::automaton::Start::Quick;
+        self
+    }
+
+    /// Builds the term automaton as a DFA before [`RuleSetBuilder::build`]
+    /// returns, instead of in the background (see
+    /// [`RuleSet::wait_for_full_speed`]).
+    pub fn full_speed_at_once(mut self) -> Self {
+        self.automaton = compile::automaton::Start::Fast;
+        self
+    }
+
     /// Validates and compiles everything added.
+    ///
+    /// A large rule set (a thousand terms or more) returns with its terms in
+    /// an automaton that is quick to build, and builds a faster one on a
+    /// background thread, used by every scan that starts after it is ready;
+    /// findings are the same with both (see [`RuleSet::wait_for_full_speed`]).
     pub fn build(self) -> Result<RuleSet, LoadError> {
         let sources: Vec<Arc<SourceFile>> = self.files.iter().map(|f| f.source.clone()).collect();
-        compile::compile(self.files, self.diagnostics).map_err(|diagnostics| LoadError {
-            diagnostics,
-            sources,
+        compile::compile(self.files, self.diagnostics, self.automaton).map_err(|diagnostics| {
+            LoadError {
+                diagnostics,
+                sources,
+            }
         })
     }
 }
@@ -548,6 +572,30 @@ impl RuleSet {
             }
         }
         out
+    }
+
+    /// Blocks until the term automaton runs at full speed.
+    ///
+    /// A large rule set starts scanning with an automaton that is quick to
+    /// build while a faster one (a DFA, about twice as fast) is built on a
+    /// background thread; scans are correct either way. Call this before
+    /// timing scans, or build with [`RuleSetBuilder::full_speed_at_once`].
+    /// Returns at once when the faster automaton is ready, or when none is
+    /// coming.
+    ///
+    /// ```
+    /// let rules = sanctions_check::RuleSet::builtin().unwrap();
+    /// rules.wait_for_full_speed();
+    /// assert!(rules.is_full_speed());
+    /// ```
+    pub fn wait_for_full_speed(&self) {
+        self.matcher.automaton().wait_until_fast();
+    }
+
+    /// Whether the term automaton runs at full speed (see
+    /// [`RuleSet::wait_for_full_speed`]).
+    pub fn is_full_speed(&self) -> bool {
+        self.matcher.automaton().is_fast()
     }
 
     /// Number of distinct literal patterns in the automaton.

@@ -1,9 +1,9 @@
 //! Properties that hold for every input: normalization is idempotent, offsets
-//! map back to the original text, variants of a term never lose a match, and
-//! no input panics.
+//! map back to the original text, variants of a term never lose a match,
+//! both tiers of the term automaton find the same, and no input panics.
 
 use proptest::prelude::*;
-use sanctions_check::RuleSet;
+use sanctions_check::{RuleSet, RuleSetBuilder};
 use sanctions_check::normalize::NormalizedText;
 
 fn rules() -> &'static RuleSet {
@@ -16,6 +16,19 @@ fn rules() -> &'static RuleSet {
 fn builtin() -> &'static RuleSet {
     static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
     RULES.get_or_init(|| RuleSet::builtin().expect("bundled pack loads"))
+}
+
+/// The bundled pack with each tier of the term automaton: the DFA it runs
+/// at full speed with, and the NFA it starts with.
+fn builtin_tiers() -> &'static (RuleSet, RuleSet) {
+    static RULES: std::sync::OnceLock<(RuleSet, RuleSet)> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let fast = RuleSetBuilder::new().add_builtin().full_speed_at_once().build();
+        let quick = RuleSetBuilder::new().add_builtin().nfa_only().build();
+        let (fast, quick) = (fast.expect("bundled pack loads"), quick.expect("bundled pack loads"));
+        assert!(fast.is_full_speed() && !quick.is_full_speed());
+        (fast, quick)
+    })
 }
 
 /// Text made of pieces that exercise the normalizer and the segmenter.
@@ -118,6 +131,12 @@ proptest! {
         for t in [&s, &ascii] {
             prop_assert_eq!(builtin().scan_text(t), builtin().scan_text_ungated(t));
         }
+    }
+
+    #[test]
+    fn both_tiers_of_the_term_automaton_find_the_same(s in messy_text()) {
+        let (fast, quick) = builtin_tiers();
+        prop_assert_eq!(fast.scan_text(&s), quick.scan_text(&s));
     }
 
     #[test]

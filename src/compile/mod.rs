@@ -15,6 +15,7 @@
 //! All problems of a load are collected, not just the first, each with its
 //! file, line, column, rule id, code and, where it helps, a hint.
 
+pub(crate) mod automaton;
 mod common_words;
 mod conditions;
 mod gate;
@@ -70,9 +71,17 @@ pub(crate) fn pos<T>(source: &SourceFile, v: &Spanned<T>) -> Position {
 pub(crate) fn compile(
     files: Vec<ParsedFile>,
     mut diagnostics: Vec<Diagnostic>,
+    start: automaton::Start,
 ) -> Result<RuleSet, Vec<Diagnostic>> {
     let mut matcher = terms::MatcherBuilder::default();
     let sources: Vec<Arc<SourceFile>> = files.iter().map(|f| f.source.clone()).collect();
+    let watchlists = || -> Vec<Option<&[crate::watchlist::Party]>> {
+        files
+            .iter()
+            .map(|f| f.file.watchlist.as_ref().map(|l| l.parties.as_slice()))
+            .collect()
+    };
+    let variants = watchlists::Variants::start(watchlists());
 
     // 1. Named lists, from every file, into atoms.
     let mut lists: HashMap<String, (AtomId, Position)> = HashMap::new();
@@ -134,10 +143,12 @@ pub(crate) fn compile(
     }
 
     // 3. Watchlists: one rule per listed party.
-    for f in &files {
-        if let Some(list) = &f.file.watchlist {
+    let variants = variants.finish(watchlists());
+    for (f, variants) in files.iter().zip(variants) {
+        if let (Some(list), Some(variants)) = (&f.file.watchlist, variants) {
             rules.extend(watchlists::compile(
                 list,
+                variants,
                 &f.source,
                 &mut matcher,
                 &lists,
@@ -174,22 +185,22 @@ pub(crate) fn compile(
         .filter(|r| !r.record_only)
         .map(|r| r.clauses.as_slice())
         .collect();
-    // The term automatons and the gate are built at the same time.
-    let (automatons, gate) = std::thread::scope(|scope| {
-        let automatons = scope.spawn(|| matcher.build_automatons());
+    // The term automaton and the gate are built at the same time.
+    let (automaton, gate) = std::thread::scope(|scope| {
+        let automaton = scope.spawn(|| matcher.build_automaton(start));
         let by_atom = matcher.patterns_by_atom();
         let gate = Gate::build(
             &text_rules,
             |a| (!matcher.is_lazy(a)).then(|| by_atom.get(&a).cloned().unwrap_or_default()),
             matcher.patterns(),
         );
-        let automatons = automatons
+        let automaton = automaton
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (automatons, gate)
+        (automaton, gate)
     });
-    match automatons {
-        Ok(a) => matcher.set_automatons(a),
+    match automaton {
+        Ok(a) => matcher.set_automaton(a),
         Err(d) => {
             diagnostics.push(*d);
             return Err(diagnostics);

@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
+use super::automaton::{Start, TermAutomaton};
 use super::{MAX_REGEX_SIZE, MAX_REGEXES, MAX_TERMS, pos};
 use crate::diagnostic::{Code, Diagnostic, Position};
 use crate::model::Spanned;
@@ -53,7 +53,7 @@ pub(crate) struct MatcherBuilder {
     index: HashMap<String, usize>,
     refs: Vec<Vec<TermRef>>,
     named: Vec<bool>,
-    regexes: Vec<(AtomId, String)>,
+    regexes: Vec<(AtomId, Regex)>,
     terms: usize,
     limit_reported: bool,
 }
@@ -177,7 +177,7 @@ impl MatcherBuilder {
                         .with_hint(hint),
                 );
             }
-            Ok(_) => {
+            Ok(re) => {
                 if is_slow(&pattern.value) {
                     diagnostics.push(
                         Diagnostic::new(
@@ -189,24 +189,20 @@ impl MatcherBuilder {
                         .with_hint("start or end the pattern with a fixed word, or use `terms:`"),
                     );
                 }
-                self.regexes.push((atom, pattern.value.clone()));
+                self.regexes.push((atom, re));
             }
         }
     }
 
-    /// Compiles the regexes; the automatons are built apart (see
-    /// [`Matcher::build_automatons`]), so that other work can run meanwhile.
+    /// The matcher; its automaton is built apart (see
+    /// [`Matcher::build_automaton`]), so that other work can run meanwhile.
     pub fn build(self) -> Matcher {
-        let mut lazy: Vec<(AtomId, Regex)> = self
-            .regexes
-            .iter()
-            .filter_map(|(a, p)| compile_regex(p).ok().map(|r| (*a, r)))
-            .collect();
+        let mut lazy = self.regexes;
         lazy.sort_by_key(|(a, _)| *a);
         Matcher {
             names: self.names,
             patterns: self.patterns,
-            ac: Vec::new(),
+            ac: TermAutomaton::default(),
             refs: self.refs.into_iter().map(Vec::into_boxed_slice).collect(),
             named: self.named,
             lazy,
@@ -214,46 +210,35 @@ impl MatcherBuilder {
     }
 }
 
-/// The automatons over a rule set's patterns, each with the index of its
-/// first pattern.
-pub(crate) type Automatons = Vec<(usize, AhoCorasick)>;
-
 impl Matcher {
-    /// Builds the automatons over the patterns, or a diagnostic.
+    /// Builds the term automaton over the patterns, starting as `start`
+    /// says, or a diagnostic.
     ///
     /// Construction grows faster than linearly with the number of patterns,
     /// so very large term sets are split into several automatons of at most
     /// [`AUTOMATON_PATTERNS`] patterns, each searched in turn: compilation
     /// stays linear, scanning pays one pass per part.
-    pub fn build_automatons(&self) -> Result<Automatons, Box<Diagnostic>> {
-        let mut ac = Vec::new();
-        for (i, part) in self.patterns.chunks(AUTOMATON_PATTERNS).enumerate() {
-            let built = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(part)
-                .or_else(|_| {
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(part)
-                });
-            match built {
-                Ok(a) => ac.push((i * AUTOMATON_PATTERNS, a)),
-                Err(e) => {
-                    return Err(Box::new(Diagnostic::new(
-                        Code::LimitExceeded,
-                        Position::file_start(std::path::Path::new("<rule set>")),
-                        format!("the term automaton cannot be built: {e}"),
-                    )));
-                }
-            }
-        }
-        Ok(ac)
+    pub fn build_automaton(&self, start: Start) -> Result<TermAutomaton, Box<Diagnostic>> {
+        TermAutomaton::build(&self.patterns, AUTOMATON_PATTERNS, start).map_err(|e| {
+            Box::new(Diagnostic::new(
+                Code::LimitExceeded,
+                Position::file_start(std::path::Path::new("<rule set>")),
+                format!("the term automaton cannot be built: {e}"),
+            ))
+        })
     }
 
-    /// Installs the automatons built by [`Matcher::build_automatons`].
-    pub fn set_automatons(&mut self, ac: Automatons) {
+    /// Installs the automaton built by [`Matcher::build_automaton`] and, if
+    /// it starts as an NFA, has its DFA built in the background.
+    pub fn set_automaton(&mut self, ac: TermAutomaton) {
         self.ac = ac;
+        self.ac
+            .finish_in_background(self.patterns.clone(), AUTOMATON_PATTERNS);
+    }
+
+    /// The term automaton.
+    pub fn automaton(&self) -> &TermAutomaton {
+        &self.ac
     }
 }
 
@@ -331,8 +316,8 @@ fn is_slow(pattern: &str) -> bool {
 pub(crate) struct Matcher {
     names: Vec<String>,
     patterns: Vec<String>,
-    /// The automatons, each with the index of its first pattern.
-    ac: Vec<(usize, AhoCorasick)>,
+    /// The term automaton.
+    ac: TermAutomaton,
     refs: Vec<Box<[TermRef]>>,
     /// Whether each pattern is written as a name somewhere (see [`is_named`]).
     named: Vec<bool>,
@@ -412,7 +397,7 @@ impl Matcher {
 
     /// Appends every hit in `original` (folded as `norm`) to `out`.
     pub fn find(&self, norm: &NormalizedText, out: &mut Vec<Hit>) {
-        for (base, ac) in &self.ac {
+        for (base, ac) in self.ac.parts() {
             let text = norm.as_str().as_bytes();
             for m in ac.find_overlapping_iter(text) {
                 let (s, e) = (m.start(), m.end());

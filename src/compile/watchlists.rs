@@ -20,8 +20,8 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Severity, Spanned};
 use crate::ruleset::{CompiledRule, Downgrade, Examples, PartyMeta, RuleInfo, SourceFile};
 use crate::segment::Scope;
-use crate::watchlist::variants::name_variants;
-use crate::watchlist::{PartyKind, Quality, WatchlistDef};
+use crate::watchlist::variants::{NameVariant, name_variants};
+use crate::watchlist::{Party, PartyKind, Quality, WatchlistDef};
 
 /// Default category of watchlist findings.
 pub const DEFAULT_CATEGORY: &str = "designated_parties";
@@ -30,9 +30,59 @@ fn spanned(s: &str) -> Spanned<String> {
     Spanned::new(s.to_owned(), Location::UNKNOWN, Location::UNKNOWN)
 }
 
-/// Compiles the watchlist of one file into rules.
+/// The name variants of each party of a list, in order.
+pub(crate) type PartyVariants = Vec<Vec<NameVariant>>;
+
+/// Lists with at least this many parties in all have their name variants
+/// worked out on another thread.
+const THREAD_MIN_PARTIES: usize = 50;
+
+/// The name variants of the parties of every file's watchlist, worked out
+/// on another thread while the caller compiles the rules: they are the
+/// costly part of compiling a list.
+pub(crate) struct Variants(Option<std::thread::JoinHandle<Vec<Option<PartyVariants>>>>);
+
+fn variants_of<'a>(lists: impl Iterator<Item = Option<&'a [Party]>>) -> Vec<Option<PartyVariants>> {
+    lists
+        .map(|l| l.map(|parties| parties.iter().map(name_variants).collect()))
+        .collect()
+}
+
+impl Variants {
+    /// Starts working out the variants of the watchlists of `lists` (one
+    /// entry per file), on another thread when they are many.
+    pub fn start(lists: Vec<Option<&[Party]>>) -> Variants {
+        let parties: usize = lists.iter().flatten().map(|l| l.len()).sum();
+        if parties < THREAD_MIN_PARTIES {
+            return Variants(None);
+        }
+        let owned: Vec<Option<Vec<Party>>> = lists
+            .into_iter()
+            .map(|l| l.map(<[Party]>::to_vec))
+            .collect();
+        let handle = std::thread::Builder::new()
+            .name("name-variants".into())
+            .spawn(move || variants_of(owned.iter().map(Option::as_deref)));
+        Variants(handle.ok())
+    }
+
+    /// The variants, per file and party: those worked out on the other
+    /// thread, or worked out here (the same `lists` as given to `start`).
+    pub fn finish(self, lists: Vec<Option<&[Party]>>) -> Vec<Option<PartyVariants>> {
+        match self.0 {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            None => variants_of(lists.into_iter()),
+        }
+    }
+}
+
+/// Compiles the watchlist of one file into rules, given the name variants
+/// of its parties.
 pub(crate) fn compile(
     list: &WatchlistDef,
+    variants: PartyVariants,
     source: &Arc<SourceFile>,
     matcher: &mut MatcherBuilder,
     lists: &std::collections::HashMap<String, (AtomId, crate::diagnostic::Position)>,
@@ -78,7 +128,7 @@ pub(crate) fn compile(
         .unwrap_or_else(|| DEFAULT_CATEGORY.to_owned());
     let severity = list.severity.unwrap_or(Severity::High);
     let mut rules = Vec::new();
-    for party in &list.parties {
+    for (party, variants) in list.parties.iter().zip(variants) {
         let mut strong = Vec::new();
         let mut weak = Vec::new();
         let mut good = Vec::new();
@@ -87,7 +137,7 @@ pub(crate) fn compile(
         // One atom per (alias, needs context), so a finding can say which
         // alias matched.
         let mut atoms: std::collections::HashMap<(String, bool), AtomId> = Default::default();
-        for v in name_variants(party) {
+        for v in variants {
             let atom = match atoms.get(&(v.alias.clone(), v.needs_context)) {
                 Some(a) => *a,
                 None => {

@@ -435,14 +435,23 @@ const KOREAN_SURNAMES: &str = "\
     no o oh om pae paek paik pak pang park pyon ra rhee ri rim ro roh ryang ryu shin sim sin so \
     sohn son song suh tak u woo yang yi yo yom yon yoo yoon yu yun";
 
-/// Whether `word` is one of the whitespace-separated words of `list`.
-fn in_list(list: &str, word: &str) -> bool {
-    list.split_whitespace().any(|w| w == word)
+/// The whitespace-separated words of a list, as a set built on first use.
+type WordSet = std::sync::LazyLock<std::collections::HashSet<&'static str>>;
+
+static GENERIC_WORDS: WordSet = WordSet::new(|| GENERIC.split_whitespace().collect());
+static STOPWORD_SET: WordSet = WordSet::new(|| STOPWORDS.split_whitespace().collect());
+static LEGAL_FORM_SET: WordSet = WordSet::new(|| LEGAL_FORMS.split_whitespace().collect());
+static QUALIFIER_SET: WordSet = WordSet::new(|| QUALIFIERS.split_whitespace().collect());
+static KOREAN_SURNAME_SET: WordSet = WordSet::new(|| KOREAN_SURNAMES.split_whitespace().collect());
+
+/// Whether `word` is in `list`.
+fn in_list(list: &WordSet, word: &str) -> bool {
+    list.contains(word)
 }
 
 fn is_generic(word: &str) -> bool {
     let w = without_apostrophes(word);
-    in_list(GENERIC, &w) || (w.ends_with('s') && in_list(GENERIC, &w[..w.len() - 1]))
+    in_list(&GENERIC_WORDS, &w) || (w.ends_with('s') && in_list(&GENERIC_WORDS, &w[..w.len() - 1]))
 }
 
 fn legal_key(token: &str) -> String {
@@ -474,7 +483,7 @@ fn needs_context(kind: PartyKind, folded: &str) -> bool {
                 .copied()
                 .filter(|w| {
                     let k = legal_key(w);
-                    !in_list(STOPWORDS, &k) && !in_list(LEGAL_FORMS, &k)
+                    !in_list(&STOPWORD_SET, &k) && !in_list(&LEGAL_FORM_SET, &k)
                 })
                 .collect();
             content.len() <= 3
@@ -524,7 +533,7 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
             n -= 3;
         } else if ends_with(n, &["joint", "venture"]) || ends_with(n, &["general", "bureau"]) {
             n -= 2;
-        } else if in_list(LEGAL_FORMS, &keys[n - 1]) {
+        } else if in_list(&LEGAL_FORM_SET, &keys[n - 1]) {
             n -= 1;
         } else {
             break;
@@ -534,7 +543,7 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
         return None;
     }
     let legal_only = n;
-    while n > 0 && (in_list(QUALIFIERS, &keys[n - 1]) || in_list(STOPWORDS, &keys[n - 1])) {
+    while n > 0 && (in_list(&QUALIFIER_SET, &keys[n - 1]) || in_list(&STOPWORD_SET, &keys[n - 1])) {
         n -= 1;
     }
     let join = |k: usize| {
@@ -737,7 +746,7 @@ impl Person {
             family: family.to_owned(),
             given: given.join(" "),
         };
-        let surname = |t: &str| !hyphen(t) && in_list(KOREAN_SURNAMES, &key(t));
+        let surname = |t: &str| !hyphen(t) && in_list(&KOREAN_SURNAME_SET, &key(t));
         let last = tokens.len() - 1;
         if tokens.len() == 2 {
             let (a, b) = (tokens[0], tokens[1]);
