@@ -3,8 +3,8 @@
 //! both tiers of the term automaton find the same, and no input panics.
 
 use proptest::prelude::*;
-use sanctions_check::{RuleSet, RuleSetBuilder};
 use sanctions_check::normalize::NormalizedText;
+use sanctions_check::{RuleSet, RuleSetBuilder};
 
 fn rules() -> &'static RuleSet {
     static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
@@ -23,9 +23,15 @@ fn builtin() -> &'static RuleSet {
 fn builtin_tiers() -> &'static (RuleSet, RuleSet) {
     static RULES: std::sync::OnceLock<(RuleSet, RuleSet)> = std::sync::OnceLock::new();
     RULES.get_or_init(|| {
-        let fast = RuleSetBuilder::new().add_builtin().full_speed_at_once().build();
+        let fast = RuleSetBuilder::new()
+            .add_builtin()
+            .full_speed_at_once()
+            .build();
         let quick = RuleSetBuilder::new().add_builtin().nfa_only().build();
-        let (fast, quick) = (fast.expect("bundled pack loads"), quick.expect("bundled pack loads"));
+        let (fast, quick) = (
+            fast.expect("bundled pack loads"),
+            quick.expect("bundled pack loads"),
+        );
         assert!(fast.is_full_speed() && !quick.is_full_speed());
         (fast, quick)
     })
