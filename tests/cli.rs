@@ -877,6 +877,41 @@ fn threads_do_not_change_the_output() {
 }
 
 #[test]
+fn a_folder_of_many_files_is_reported_in_order_whatever_the_threads() {
+    // Enough files that workers send the outcomes of several files at once.
+    let n = 700;
+    let dir = generated_docs(n);
+    let outputs: Vec<Run> = ["1", "2", "3"]
+        .iter()
+        .map(|t| {
+            run_code(
+                &mut scan_in(dir.path(), &["-j", t, "--format", "jsonl", "docs"]),
+                1,
+            )
+        })
+        .collect();
+    let paths = paths_of(&outputs[0].stdout);
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "findings follow the sorted path order");
+    let mut files = paths.clone();
+    files.dedup();
+    // Every even-numbered report has a hit, and every third one another.
+    assert_eq!(
+        files.len(),
+        (0..n).filter(|i| i % 2 == 0 || i % 3 == 0).count()
+    );
+    for r in &outputs[1..] {
+        assert!(r.stdout == outputs[0].stdout, "thread counts differ");
+    }
+    assert!(
+        outputs[0].stderr.contains(&format!("{n} files")),
+        "{}",
+        outputs[0].stderr
+    );
+}
+
+#[test]
 fn baseline_suppresses_reviewed_findings_and_reports_new_ones() {
     let dir = tempdir();
     let d = dir.path();

@@ -110,6 +110,9 @@ impl Filter {
     }
 }
 
+/// Most inputs whose outcomes a worker sends in one message.
+const MAX_INPUTS_PER_MESSAGE: usize = 32;
+
 pub fn run(a: ScanArgs) -> io::Result<u8> {
     let started = Instant::now();
     let err_color = use_color(a.color, super::stderr_is_terminal());
@@ -212,48 +215,58 @@ pub fn run(a: ScanArgs) -> io::Result<u8> {
     let mut progress = Progress::new(gathered.inputs.len() as u64, a.quiet);
     let mut recorded: Vec<Entry> = Vec::new();
 
-    let (tx, rx) = mpsc::channel::<(usize, FileOutcome)>();
+    // Workers scan runs of consecutive inputs and send each run's outcomes
+    // at once: one message per file would wake this thread thousands of
+    // times in a folder of small files. Outcomes are reported in input order.
+    let (tx, rx) = mpsc::channel::<(usize, Vec<FileOutcome>)>();
     let inputs = &gathered.inputs;
+    let run = (inputs.len() / (threads * 64)).clamp(1, MAX_INPUTS_PER_MESSAGE);
     let rules_ref = &rules;
     let read_ref = &read;
     let outcome: io::Result<()> = std::thread::scope(|s| {
         s.spawn(move || {
             pool.install(|| {
                 inputs
-                    .par_iter()
+                    .par_chunks(run)
                     .enumerate()
-                    .for_each_with(tx, |tx, (i, input)| {
-                        let _ = tx.send((i, scan_input(rules_ref, read_ref, input)));
+                    .for_each_with(tx, |tx, (i, chunk)| {
+                        let outs = chunk
+                            .iter()
+                            .map(|input| scan_input(rules_ref, read_ref, input))
+                            .collect();
+                        let _ = tx.send((i * run, outs));
                     });
             });
         });
         let mut pending = BTreeMap::new();
         let mut next = 0;
-        for (i, out) in rx {
-            pending.insert(i, out);
-            while let Some(mut out) = pending.remove(&next) {
-                next += 1;
-                progress.tick(out.bytes);
-                out.findings.retain(|f| filter.keeps(f));
-                if a.write_baseline.is_some() {
-                    recorded.extend(out.findings.iter().map(|f| entry(&out.path, f)));
+        for (i, outs) in rx {
+            pending.insert(i, outs);
+            while let Some(outs) = pending.remove(&next) {
+                next += outs.len().max(1);
+                for mut out in outs {
+                    progress.tick(out.bytes);
+                    out.findings.retain(|f| filter.keeps(f));
+                    if a.write_baseline.is_some() {
+                        recorded.extend(out.findings.iter().map(|f| entry(&out.path, f)));
+                    }
+                    if let Some(b) = &baseline {
+                        let before = out.findings.len();
+                        out.findings.retain(|f| !b.contains(&entry(&out.path, f)));
+                        summary.baselined += before - out.findings.len();
+                    }
+                    summary.add(&out);
+                    if let Some(w) = &out.warning {
+                        reporter.warning(&out.path, w)?;
+                    }
+                    if let Some(e) = &out.error {
+                        reporter.error(&out.path, e)?;
+                    }
+                    for e in &out.record_errors {
+                        reporter.error(&out.path, e)?;
+                    }
+                    reporter.file(&out)?;
                 }
-                if let Some(b) = &baseline {
-                    let before = out.findings.len();
-                    out.findings.retain(|f| !b.contains(&entry(&out.path, f)));
-                    summary.baselined += before - out.findings.len();
-                }
-                summary.add(&out);
-                if let Some(w) = &out.warning {
-                    reporter.warning(&out.path, w)?;
-                }
-                if let Some(e) = &out.error {
-                    reporter.error(&out.path, e)?;
-                }
-                for e in &out.record_errors {
-                    reporter.error(&out.path, e)?;
-                }
-                reporter.file(&out)?;
             }
         }
         Ok(())
