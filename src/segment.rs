@@ -71,7 +71,68 @@ const ABBREVIATIONS: &[&str] = &[
 pub struct Segments<'a> {
     text: &'a str,
     paragraphs: Vec<Range<usize>>,
-    sentences: RefCell<HashMap<usize, std::rc::Rc<[Range<usize>]>>>,
+    sentences: RefCell<HashMap<usize, ParagraphSentences>>,
+}
+
+/// The sentences of one paragraph found so far. Sentence segmentation is the
+/// costly part of finding units, so a paragraph is segmented from its start
+/// only as far as positions are asked for, and resumed from the end of the
+/// last sentence found. Segmenting from a sentence boundary gives the same
+/// boundaries as segmenting the whole paragraph: UAX #29 decides a break from
+/// the characters since the last terminator (`.`, `?`, ...) and after it, and
+/// the text just after a boundary starts a new run (tested against
+/// [`sentences`]).
+#[derive(Default)]
+struct ParagraphSentences {
+    /// Complete sentences (abbreviation merges included), in order.
+    done: Vec<Range<usize>>,
+    /// Where segmentation resumes: the end of the last complete sentence.
+    resume: usize,
+    /// Whether the whole paragraph is segmented.
+    finished: bool,
+}
+
+impl ParagraphSentences {
+    /// Segments `para` of `text` until a sentence ends after `upto`, or to
+    /// the paragraph's end.
+    fn extend(&mut self, text: &str, para: &Range<usize>, upto: usize) {
+        let Some(slice) = text.get(self.resume..para.end) else {
+            self.finish(para);
+            return;
+        };
+        // Line breaks inside a paragraph do not end sentences: segment a
+        // copy with them turned into spaces (same byte length).
+        let flat = slice.replace(['\n', '\r'], " ");
+        let base = self.resume;
+        let mut current: Option<Range<usize>> = None;
+        for (off, s) in flat.split_sentence_bound_indices() {
+            let r = base + off..base + off + s.len();
+            let sentence = match current.take() {
+                Some(c) => c.start..r.end,
+                None => r,
+            };
+            if ends_with_abbreviation(s) {
+                current = Some(sentence);
+                continue;
+            }
+            self.resume = sentence.end;
+            let past = sentence.end > upto;
+            self.done.push(sentence);
+            if past {
+                return;
+            }
+        }
+        self.done.extend(current);
+        self.finish(para);
+    }
+
+    fn finish(&mut self, para: &Range<usize>) {
+        self.resume = para.end;
+        self.finished = true;
+        if self.done.is_empty() {
+            self.done.push(para.clone());
+        }
+    }
 }
 
 impl<'a> Segments<'a> {
@@ -98,13 +159,11 @@ impl<'a> Segments<'a> {
             Scope::Paragraph => self.paragraph_at(pos),
             Scope::Sentence => {
                 let p = self.paragraph_index(pos);
-                let sentences = self.sentences_of(p);
-                let i = sentences.partition_point(|s| s.end <= pos);
-                sentences
-                    .get(i)
-                    .or(sentences.last())
-                    .cloned()
-                    .unwrap_or_else(|| self.paragraph_at(pos))
+                self.with_sentences(p, pos, |sentences| {
+                    let i = sentences.partition_point(|s| s.end <= pos);
+                    sentences.get(i).or(sentences.last()).cloned()
+                })
+                .unwrap_or_else(|| self.paragraph_at(pos))
             }
             Scope::Words(n) => self.word_window(pos..pos, n),
         }
@@ -133,12 +192,14 @@ impl<'a> Segments<'a> {
                     if self.paragraphs[p].start >= range.end {
                         break;
                     }
-                    out.extend(
-                        self.sentences_of(p)
-                            .iter()
-                            .filter(|s| s.start < range.end && range.start < s.end)
-                            .cloned(),
-                    );
+                    self.with_sentences(p, range.end, |sentences| {
+                        out.extend(
+                            sentences
+                                .iter()
+                                .filter(|s| s.start < range.end && range.start < s.end)
+                                .cloned(),
+                        );
+                    });
                 }
                 out
             }
@@ -177,14 +238,19 @@ impl<'a> Segments<'a> {
             .unwrap_or(0..self.text.len())
     }
 
-    fn sentences_of(&self, p: usize) -> std::rc::Rc<[Range<usize>]> {
-        if let Some(s) = self.sentences.borrow().get(&p) {
-            return s.clone();
-        }
+    /// Calls `f` with the sentences of paragraph `p` found so far, after
+    /// segmenting it until a sentence ends after `upto` (or to its end).
+    fn with_sentences<R>(&self, p: usize, upto: usize, f: impl FnOnce(&[Range<usize>]) -> R) -> R {
         let para = self.paragraphs.get(p).cloned().unwrap_or(0..0);
-        let s: std::rc::Rc<[Range<usize>]> = sentences(self.text, para).into();
-        self.sentences.borrow_mut().insert(p, s.clone());
-        s
+        let mut map = self.sentences.borrow_mut();
+        let found = map.entry(p).or_insert_with(|| ParagraphSentences {
+            resume: para.start,
+            ..ParagraphSentences::default()
+        });
+        if !found.finished && found.done.last().is_none_or(|s| s.end <= upto) {
+            found.extend(self.text, &para, upto);
+        }
+        f(&found.done)
     }
 }
 

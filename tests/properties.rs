@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 use sanctions_check::normalize::NormalizedText;
+use sanctions_check::segment::{self, Scope, Segments};
 use sanctions_check::{RuleSet, RuleSetBuilder};
 
 fn rules() -> &'static RuleSet {
@@ -85,6 +86,54 @@ fn messy_text() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
+/// Text full of sentence ends, abbreviations, closing quotes and paragraph
+/// breaks: the places where sentence segmentation decides.
+fn sentence_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just(". ".to_owned()),
+        Just(".".to_owned()),
+        Just("! ".to_owned()),
+        Just("? ".to_owned()),
+        Just("...".to_owned()),
+        Just(".\" ".to_owned()),
+        Just(".) ".to_owned()),
+        Just("\"".to_owned()),
+        Just(" ".to_owned()),
+        Just("\n".to_owned()),
+        Just("\n\n".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("Mr. ".to_owned()),
+        Just("U.N. ".to_owned()),
+        Just("etc. ".to_owned()),
+        Just("J. ".to_owned()),
+        Just("3.5".to_owned()),
+        Just("No. 7".to_owned()),
+        Just("。".to_owned()),
+        Just("¿".to_owned()),
+        Just("Seoul".to_owned()),
+        Just("the".to_owned()),
+        "[a-zA-Z]{1,6}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+}
+
+/// The sentence around `pos` from a segmentation of its whole paragraph.
+fn whole_paragraph_sentence(text: &str, pos: usize) -> std::ops::Range<usize> {
+    let paragraphs = segment::paragraphs(text);
+    let p = paragraphs
+        .partition_point(|p| p.end <= pos)
+        .min(paragraphs.len().saturating_sub(1));
+    let para = paragraphs.get(p).cloned().unwrap_or(0..text.len());
+    let sentences = segment::sentences(text, para.clone());
+    let i = sentences.partition_point(|s| s.end <= pos);
+    sentences
+        .get(i)
+        .or(sentences.last())
+        .cloned()
+        .unwrap_or(para)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -136,6 +185,28 @@ proptest! {
         let ascii: String = s.chars().filter(char::is_ascii).collect();
         for t in [&s, &ascii] {
             prop_assert_eq!(builtin().scan_text(t), builtin().scan_text_ungated(t));
+        }
+    }
+
+    #[test]
+    fn sentences_found_piecemeal_are_those_of_the_whole_paragraph(
+        s in sentence_text(),
+        picks in prop::collection::vec((0usize..1000, 0usize..1000), 1..12),
+    ) {
+        // Positions in any order: each lookup segments a paragraph only as
+        // far as needed, resuming where an earlier one stopped.
+        let segs = Segments::new(&s);
+        for (a, b) in picks {
+            let pos = a * s.len() / 1000;
+            prop_assert_eq!(segs.unit_at(Scope::Sentence, pos), whole_paragraph_sentence(&s, pos));
+            let (lo, hi) = (pos.min(b * s.len() / 1000), pos.max(b * s.len() / 1000));
+            let expected: Vec<_> = segment::paragraphs(&s)
+                .into_iter()
+                .filter(|p| p.start < hi && lo < p.end)
+                .flat_map(|p| segment::sentences(&s, p))
+                .filter(|x| x.start < hi && lo < x.end)
+                .collect();
+            prop_assert_eq!(segs.units_within(Scope::Sentence, lo..hi), expected);
         }
     }
 
