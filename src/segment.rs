@@ -90,6 +90,9 @@ struct ParagraphSentences {
     resume: usize,
     /// Whether the whole paragraph is segmented.
     finished: bool,
+    /// Sentences further on, segmented from a sure sentence start (see
+    /// [`Segments::sentence_from_nearby_start`]), in order.
+    further: Vec<Range<usize>>,
 }
 
 impl ParagraphSentences {
@@ -159,6 +162,9 @@ impl<'a> Segments<'a> {
             Scope::Paragraph => self.paragraph_at(pos),
             Scope::Sentence => {
                 let p = self.paragraph_index(pos);
+                if let Some(s) = self.sentence_from_nearby_start(p, pos) {
+                    return s;
+                }
                 self.with_sentences(p, pos, |sentences| {
                     let i = sentences.partition_point(|s| s.end <= pos);
                     sentences.get(i).or(sentences.last()).cloned()
@@ -238,6 +244,45 @@ impl<'a> Segments<'a> {
             .unwrap_or(0..self.text.len())
     }
 
+    /// The sentence around `pos` in paragraph `p`, segmented from a sure
+    /// sentence start shortly before it, when the paragraph is not yet
+    /// segmented that far and such a start lies far enough past where its
+    /// segmentation stopped (`None` otherwise: the caller segments from
+    /// there).
+    fn sentence_from_nearby_start(&self, p: usize, pos: usize) -> Option<Range<usize>> {
+        let para = self.paragraphs.get(p)?.clone();
+        if pos >= para.end {
+            return None;
+        }
+        let mut map = self.sentences.borrow_mut();
+        let found = map.entry(p).or_insert_with(|| ParagraphSentences {
+            resume: para.start,
+            ..ParagraphSentences::default()
+        });
+        if found.finished || found.done.last().is_some_and(|s| s.end > pos) {
+            return None;
+        }
+        let i = found.further.partition_point(|s| s.end <= pos);
+        if let Some(s) = found.further.get(i).filter(|s| s.start <= pos) {
+            return Some(s.clone());
+        }
+        let start = sure_sentence_start(self.text, found.resume, pos)?;
+        if start - found.resume < NEARBY_START_MIN_GAIN {
+            return None;
+        }
+        let mut local = ParagraphSentences {
+            resume: start,
+            ..ParagraphSentences::default()
+        };
+        local.extend(self.text, &para, pos);
+        let i = local.done.partition_point(|s| s.end <= pos);
+        let sentence = local.done.get(i).or(local.done.last()).cloned();
+        found.further.extend(local.done);
+        found.further.sort_unstable_by_key(|s| (s.start, s.end));
+        found.further.dedup();
+        sentence
+    }
+
     /// Calls `f` with the sentences of paragraph `p` found so far, after
     /// segmenting it until a sentence ends after `upto` (or to its end).
     fn with_sentences<R>(&self, p: usize, upto: usize, f: impl FnOnce(&[Range<usize>]) -> R) -> R {
@@ -314,6 +359,45 @@ pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
         out.push(para);
     }
     out
+}
+
+/// Segmenting from a sure sentence start is worth it when it skips at least
+/// this many bytes.
+const NEARBY_START_MIN_GAIN: usize = 128;
+
+/// The last position in `lo..=pos` of `text` where a sentence surely starts,
+/// whatever comes before: an ASCII capital after a run of spaces or line
+/// breaks after `.`, `!` or `?`, itself after a word of two or more ASCII
+/// lower-case letters that is not an abbreviation. UAX #29 breaks there (no
+/// rule joins a terminator, spaces and a capital), and the break is not
+/// undone for an abbreviation; `lo` must itself be a sentence boundary (the
+/// text between is searched, not what precedes it).
+fn sure_sentence_start(text: &str, lo: usize, pos: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut end = pos.min(b.len());
+    while let Some(t) = memchr::memrchr3(b'.', b'!', b'?', &b[lo..end]).map(|t| lo + t) {
+        end = t;
+        let spaces = b[t + 1..]
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\n' | b'\r'))
+            .count();
+        let start = t + 1 + spaces;
+        let word = b[lo..t]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        let sure = spaces > 0
+            && start <= pos
+            && b.get(start).is_some_and(u8::is_ascii_uppercase)
+            && word >= 2
+            && (t - word == lo || matches!(b[t - word - 1], b' ' | b'\n' | b'\r'))
+            && !ends_with_abbreviation(&text[t - word..start]);
+        if sure {
+            return Some(start);
+        }
+    }
+    None
 }
 
 fn ends_with_abbreviation(sentence: &str) -> bool {

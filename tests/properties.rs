@@ -115,7 +115,9 @@ fn sentence_text() -> impl Strategy<Value = String> {
         "[a-zA-Z]{1,6}",
         any::<char>().prop_map(String::from),
     ];
-    prop::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    // Long enough that some lookups land hundreds of bytes past the last
+    // one, where a paragraph is segmented from a nearby sentence start.
+    prop::collection::vec(piece, 0..300).prop_map(|v| v.concat())
 }
 
 /// The sentence around `pos` from a segmentation of its whole paragraph.
