@@ -137,28 +137,33 @@ SC_FILES=$(sed -n 's/^sanctions-check: \([0-9][0-9]*\) files\{0,1\} .*/\1/p' <<<
 # measure KEY CMD...: RUNS runs of CMD (stdout to /dev/null), timed with
 # /usr/bin/time; keeps the best elapsed time and the peak RSS over the runs.
 # Exit status 0 and 1 are fine (1 = findings for sanctions-check, no match for rg).
-declare -A SECS RSS
+declare -A SECS RSS CPU
 measure() {
     local key=$1; shift
-    local best="" peak=0 i rc line secs kb t0 t1
+    local best="" peak=0 i rc line secs kb user sys cpu t0 t1 best_cpu=""
     for ((i = 1; i <= RUNS; i++)); do
         t0=$EPOCHREALTIME
         set +e
-        /usr/bin/time -f "%e %M" -o "$SANITY.time" "$@" >/dev/null 2>"$SANITY.err"
+        /usr/bin/time -f "%e %M %U %S" -o "$SANITY.time" "$@" >/dev/null 2>"$SANITY.err"
         rc=$?
         set -e
         t1=$EPOCHREALTIME
         if [ "$rc" -gt 1 ]; then cat "$SANITY.err" >&2; die "$key: exit status $rc: $*"; fi
         # GNU time writes "Command exited with non-zero status 1" first when rc=1.
         line=$(tail -n 1 "$SANITY.time")
-        read -r secs kb <<<"$line"
+        read -r secs kb user sys <<<"$line"
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN {printf "%.2f", u + s}')
         # Wall time from the shell clock (µs resolution; %e only has 10 ms).
         secs=$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN {printf "%.3f", b - a}')
-        if [ -z "$best" ] || awk -v s="$secs" -v b="$best" 'BEGIN {exit !(s < b)}'; then best=$secs; fi
+        if [ -z "$best" ] || awk -v s="$secs" -v b="$best" 'BEGIN {exit !(s < b)}'; then
+            best=$secs
+            best_cpu=$cpu
+        fi
         if [ "$kb" -gt "$peak" ]; then peak=$kb; fi
-        say "$key run $i: ${secs}s, ${kb} KB"
+        say "$key run $i: ${secs}s, ${kb} KB, ${cpu}s CPU"
     done
     SECS[$key]=$best
+    CPU[$key]=$best_cpu
     RSS[$key]=$peak
 }
 
@@ -224,6 +229,7 @@ git diff --quiet HEAD -- src Cargo.toml rules 2>/dev/null || GIT_REV="$GIT_REV+d
     echo "  many-terms / pack-terms time, sanctions-check:     $(ratio "${SECS[sc_big]}" "${SECS[sc_1t]}")x"
     echo "  2-thread speedup, sanctions-check:                 $(ratio "${SECS[sc_1t]}" "${SECS[sc_2t]}")x"
     echo "  2-thread speedup, rg:                              $(ratio "${SECS[rg_1t]}" "${SECS[rg_2t]}")x"
+    echo "  CPU time (user+sys), sanctions-check, 2 / 1 thread: $(ratio "${CPU[sc_2t]}" "${CPU[sc_1t]}")x (${CPU[sc_2t]} s / ${CPU[sc_1t]} s; 1.00 = no parallel overhead, so a lower speedup means the second core was busy)"
     echo "  sanctions-check / rg time, case-sensitive rg:     $(ratio "${SECS[sc_1t]}" "${SECS[rg_cs]}")x"
     echo "(f) compile, median of $COMPILE_RUNS: builtin ${C_MS} ms (term DFA ready in the background at ${C_FULL} ms); builtin + $((N_BIG - N_TERMS)) names ${CB_MS} ms"
 } | tee "$RESULTS"
