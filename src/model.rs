@@ -1,6 +1,6 @@
 //! The rule file format, as serde types that mirror the YAML.
 //!
-//! These types are what a rule file *says*; [`crate::compile`] turns them into
+//! These types are what a rule file *says*; the compiler (`src/compile/`) turns them into
 //! what the engine *runs*. Positions of values are kept ([`Spanned`]) so that
 //! every validation error can point at the offending line and column. The
 //! reference for users is `rules/README.md`; `rules/schema.json` is generated
