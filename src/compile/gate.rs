@@ -39,7 +39,7 @@
 
 use std::cell::RefCell;
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -138,12 +138,9 @@ impl Gate {
         if chosen_terms.len() > super::terms::AUTOMATON_PATTERNS {
             return None;
         }
-        let raw = fragment_dfa(
-            fragments
-                .iter()
-                .map(|(f, open)| raw_hir(f, *open))
-                .collect(),
-        )?;
+        let raw = fragment_dfa(&fragments_hir(
+            fragments.iter().map(|(f, open)| (f.as_str(), *open)),
+        ))?;
         // Only run on small windows, so an NFA (cheap to build)
         // rather than a DFA.
         let gate_terms: Vec<&str> = chosen_terms.iter().map(|t| t.text).collect();
@@ -313,14 +310,21 @@ impl Gate {
     }
 }
 
-/// The pattern that finds a folded fragment in raw text: ASCII letters in
-/// any case, each space as a run of ASCII separators, each quote straight or
-/// curly, and a word boundary before it and, unless `open`, after it (where
-/// it begins or ends with a letter or digit). Built as a syntax tree, not
-/// parsed from text: there are thousands of fragments.
-fn raw_hir(fragment: &str, open: bool) -> Hir {
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    let boundary = || Hir::look(Look::WordAscii);
+/// The pattern that finds any of the folded `fragments` (each with whether
+/// it is open) in raw text: ASCII letters in any case, each space as a run of
+/// ASCII separators, each quote straight or curly, and a word boundary
+/// before a fragment and, unless it is open, after it (where it begins or
+/// ends with a letter or digit). Built as a syntax tree, not parsed from
+/// text, and as a trie: fragments share their prefixes, so that each state
+/// of the lazy DFA holds few NFA states and is quick to compute.
+fn fragments_hir<'f>(fragments: impl IntoIterator<Item = (&'f str, bool)>) -> Hir {
+    #[derive(Default)]
+    struct Node {
+        children: BTreeMap<char, Node>,
+        /// A fragment ends here: whether one that ends here is open.
+        end: Option<bool>,
+    }
+    let word = |c: char| c.is_ascii_alphanumeric();
     let bytes = |ranges: &[(u8, u8)]| {
         Hir::class(Class::Bytes(ClassBytes::new(
             ranges.iter().map(|&(a, b)| ClassBytesRange::new(a, b)),
@@ -334,44 +338,69 @@ fn raw_hir(fragment: &str, open: bool) -> Hir {
                 .collect(),
         )
     };
-    let mut parts = Vec::new();
-    // `\b` takes `_` for a letter, which folding does not: an `_` next to
-    // a letter or digit is checked apart (see [`risky_chars`]).
-    if word(fragment.chars().next()) {
-        parts.push(boundary());
+    let spelling = |c: char| match c {
+        ' ' => Hir::repetition(Repetition {
+            min: 1,
+            max: None,
+            greedy: true,
+            sub: Box::new(bytes(&[(b'\t', b'\r'), (b' ', b' '), (b'-', b'-')])),
+        }),
+        '\'' => either(&["'", "\u{2019}"]),
+        '"' => either(&["\"", "\u{201C}", "\u{201D}"]),
+        c if c.is_ascii_alphabetic() => {
+            let (l, u) = (c.to_ascii_lowercase() as u8, c.to_ascii_uppercase() as u8);
+            bytes(&[(l, l), (u, u)])
+        }
+        c => Hir::literal(c.encode_utf8(&mut [0; 4]).as_bytes()),
+    };
+    let mut root = Node::default();
+    for (fragment, open) in fragments {
+        let mut node = &mut root;
+        for c in fragment.chars() {
+            node = node.children.entry(c.to_ascii_lowercase()).or_default();
+        }
+        // Open and closed: open, which matches more.
+        node.end = Some(node.end.unwrap_or(false) || open);
     }
-    for c in fragment.chars() {
-        parts.push(match c {
-            ' ' => Hir::repetition(Repetition {
-                min: 1,
-                max: None,
-                greedy: true,
-                sub: Box::new(bytes(&[(b'\t', b'\r'), (b' ', b' '), (b'-', b'-')])),
-            }),
-            '\'' => either(&["'", "\u{2019}"]),
-            '"' => either(&["\"", "\u{201C}", "\u{201D}"]),
-            c if c.is_ascii_alphabetic() => {
-                let (l, u) = (c.to_ascii_lowercase() as u8, c.to_ascii_uppercase() as u8);
-                bytes(&[(l, l), (u, u)])
+    fn build(
+        node: &Node,
+        last: Option<char>,
+        word: &dyn Fn(char) -> bool,
+        spelling: &dyn Fn(char) -> Hir,
+    ) -> Hir {
+        let mut alternatives = Vec::new();
+        if let Some(open) = node.end {
+            alternatives.push(match last {
+                Some(c) if !open && word(c) => Hir::look(Look::WordAscii),
+                _ => Hir::empty(),
+            });
+        }
+        for (c, child) in &node.children {
+            let mut parts = Vec::new();
+            // `\b` takes `_` for a letter, which folding does not: an `_`
+            // next to a letter or digit is checked apart (see
+            // [`risky_chars`]).
+            if last.is_none() && word(*c) {
+                parts.push(Hir::look(Look::WordAscii));
             }
-            c => Hir::literal(c.encode_utf8(&mut [0; 4]).as_bytes()),
-        });
+            parts.push(spelling(*c));
+            parts.push(build(child, Some(*c), word, spelling));
+            alternatives.push(Hir::concat(parts));
+        }
+        Hir::alternation(alternatives)
     }
-    if !open && word(fragment.chars().last()) {
-        parts.push(boundary());
-    }
-    Hir::concat(parts)
+    build(&root, None, &word, &spelling)
 }
 
-/// A lazy DFA that finds where any of `patterns` ends.
-fn fragment_dfa(patterns: Vec<Hir>) -> Option<DFA> {
+/// A lazy DFA that finds where any match of `pattern` ends.
+fn fragment_dfa(pattern: &Hir) -> Option<DFA> {
     let nfa = thompson::Compiler::new()
         .configure(
             thompson::Config::new()
                 .utf8(false)
                 .which_captures(thompson::WhichCaptures::None),
         )
-        .build_from_hir(&Hir::alternation(patterns))
+        .build_from_hir(pattern)
         .ok()?;
     DFA::builder().build_from_nfa(nfa).ok()
 }
@@ -685,7 +714,7 @@ mod tests {
     fn raw_patterns_spell_case_separators_and_quotes() {
         let re = |f, open| {
             regex_automata::meta::Regex::builder()
-                .build_from_hir(&raw_hir(f, open))
+                .build_from_hir(&fragments_hir([(f, open)]))
                 .unwrap()
         };
         let nk = re("north korea", true);
