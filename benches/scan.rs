@@ -34,6 +34,8 @@ struct Inputs {
     news: String,
     builtin: RuleSet,
     many: RuleSet,
+    /// The bundled pack on the NFA its term automaton starts with.
+    nfa_only: RuleSet,
 }
 
 /// Generated once, shared by every group; prints what the inputs are.
@@ -51,7 +53,13 @@ fn inputs() -> &'static Inputs {
         // being built in the background.
         builtin.wait_for_full_speed();
         many.wait_for_full_speed();
+        let nfa_only = RuleSetBuilder::new()
+            .add_builtin()
+            .nfa_only()
+            .build()
+            .expect("the bundled pack compiles");
         let i = Inputs {
+            nfa_only,
             clean: corpus::clean_text(DOC_BYTES),
             dense: corpus::dense_text(DOC_BYTES),
             news: corpus::news_text(DOC_BYTES),
@@ -121,6 +129,34 @@ fn scan(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function(name, |b| b.iter(|| i.builtin.scan_text(black_box(text))));
     }
+    // Before its DFA is ready, a large rule set scans with an NFA.
+    g.throughput(Throughput::Bytes(i.dense.len() as u64));
+    g.bench_function("dense_1mb_nfa_only", |b| {
+        b.iter(|| i.nfa_only.scan_text(black_box(&i.dense)))
+    });
+    g.finish();
+}
+
+/// A rule regex that starts with `\d` (every script's digits: no byte for
+/// the engine to search for first) against the same with `[0-9]`, as the
+/// pack now writes its truck counts, over the 1 MB of news.
+fn regex_digits(c: &mut Criterion) {
+    let i = inputs();
+    let mut g = c.benchmark_group("regex_digits");
+    g.throughput(Throughput::Bytes(i.news.len() as u64));
+    let tail = r"\s+(?:new\s+|used\s+|heavy\s+|second-hand\s+)?trucks";
+    for (name, head) in [
+        ("unicode_d", r"(?-u:\b)\d[\d,]*"),
+        ("ascii_0_9", r"(?-u:\b)[0-9][0-9,]*"),
+    ] {
+        let re = regex::RegexBuilder::new(&format!("{head}{tail}"))
+            .case_insensitive(true)
+            .build()
+            .expect("the regex compiles");
+        g.bench_function(name, |b| {
+            b.iter(|| re.find_iter(black_box(&i.news)).count())
+        });
+    }
     g.finish();
 }
 
@@ -162,6 +198,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = compile, scan, term_count, normalize
+    targets = compile, scan, regex_digits, term_count, normalize
 }
 criterion_main!(benches);

@@ -58,6 +58,17 @@ fn classify_char(c: char) -> Option<Class> {
     })
 }
 
+/// Whether folding removes `c` (a soft hyphen, a zero-width character): the
+/// words on each side of it join.
+pub(crate) fn is_invisible(c: char) -> bool {
+    classify_char(c) == Some(Class::Invisible)
+}
+
+/// Whether an ASCII byte is a separator: a run of them folds into one space.
+pub(crate) fn is_ascii_separator(b: u8) -> bool {
+    b.is_ascii() && classify_ascii(b) == Class::Separator
+}
+
 /// One stretch of the folded text and where it came from.
 ///
 /// Within a *linear* segment, folded byte `norm + k` came from original byte

@@ -577,7 +577,7 @@ impl RuleSet {
     /// Blocks until the term automaton runs at full speed.
     ///
     /// A large rule set starts scanning with an automaton that is quick to
-    /// build while a faster one (a DFA, about twice as fast) is built on a
+    /// build while a faster one (a DFA) is built on a
     /// background thread; scans are correct either way. Call this before
     /// timing scans, or build with [`RuleSetBuilder::full_speed_at_once`].
     /// Returns at once when the faster automaton is ready, or when none is

@@ -96,6 +96,15 @@ struct ParagraphSentences {
 }
 
 impl ParagraphSentences {
+    /// Nothing found yet; segmentation starts at `start`, a sentence
+    /// boundary.
+    fn starting_at(start: usize) -> Self {
+        ParagraphSentences {
+            resume: start,
+            ..ParagraphSentences::default()
+        }
+    }
+
     /// Segments `para` of `text` until a sentence ends after `upto`, or to
     /// the paragraph's end.
     fn extend(&mut self, text: &str, para: &Range<usize>, upto: usize) {
@@ -165,11 +174,8 @@ impl<'a> Segments<'a> {
                 if let Some(s) = self.sentence_from_nearby_start(p, pos) {
                     return s;
                 }
-                self.with_sentences(p, pos, |sentences| {
-                    let i = sentences.partition_point(|s| s.end <= pos);
-                    sentences.get(i).or(sentences.last()).cloned()
-                })
-                .unwrap_or_else(|| self.paragraph_at(pos))
+                self.with_sentences(p, pos, |sentences| sentence_at(sentences, pos))
+                    .unwrap_or_else(|| self.paragraph_at(pos))
             }
             Scope::Words(n) => self.word_window(pos..pos, n),
         }
@@ -255,10 +261,9 @@ impl<'a> Segments<'a> {
             return None;
         }
         let mut map = self.sentences.borrow_mut();
-        let found = map.entry(p).or_insert_with(|| ParagraphSentences {
-            resume: para.start,
-            ..ParagraphSentences::default()
-        });
+        let found = map
+            .entry(p)
+            .or_insert_with(|| ParagraphSentences::starting_at(para.start));
         if found.finished || found.done.last().is_some_and(|s| s.end > pos) {
             return None;
         }
@@ -270,13 +275,9 @@ impl<'a> Segments<'a> {
         if start - found.resume < NEARBY_START_MIN_GAIN {
             return None;
         }
-        let mut local = ParagraphSentences {
-            resume: start,
-            ..ParagraphSentences::default()
-        };
+        let mut local = ParagraphSentences::starting_at(start);
         local.extend(self.text, &para, pos);
-        let i = local.done.partition_point(|s| s.end <= pos);
-        let sentence = local.done.get(i).or(local.done.last()).cloned();
+        let sentence = sentence_at(&local.done, pos);
         found.further.extend(local.done);
         found.further.sort_unstable_by_key(|s| (s.start, s.end));
         found.further.dedup();
@@ -288,10 +289,9 @@ impl<'a> Segments<'a> {
     fn with_sentences<R>(&self, p: usize, upto: usize, f: impl FnOnce(&[Range<usize>]) -> R) -> R {
         let para = self.paragraphs.get(p).cloned().unwrap_or(0..0);
         let mut map = self.sentences.borrow_mut();
-        let found = map.entry(p).or_insert_with(|| ParagraphSentences {
-            resume: para.start,
-            ..ParagraphSentences::default()
-        });
+        let found = map
+            .entry(p)
+            .or_insert_with(|| ParagraphSentences::starting_at(para.start));
         if !found.finished && found.done.last().is_none_or(|s| s.end <= upto) {
             found.extend(self.text, &para, upto);
         }
@@ -338,27 +338,16 @@ pub fn paragraphs(text: &str) -> Vec<Range<usize>> {
 
 /// Sentence ranges within `para` (covering it entirely).
 pub fn sentences(text: &str, para: Range<usize>) -> Vec<Range<usize>> {
-    let Some(slice) = text.get(para.clone()) else {
-        return vec![para];
-    };
-    // Line breaks inside a paragraph do not end sentences: segment a copy
-    // with them turned into spaces (same byte length, so offsets agree).
-    let flat = slice.replace(['\n', '\r'], " ");
-    let mut out: Vec<Range<usize>> = Vec::new();
-    let mut merge_next = false;
-    for (off, s) in flat.split_sentence_bound_indices() {
-        let r = para.start + off..para.start + off + s.len();
-        if merge_next && let Some(last) = out.last_mut() {
-            last.end = r.end;
-        } else {
-            out.push(r);
-        }
-        merge_next = ends_with_abbreviation(s);
-    }
-    if out.is_empty() {
-        out.push(para);
-    }
-    out
+    let mut all = ParagraphSentences::starting_at(para.start);
+    all.extend(text, &para, usize::MAX);
+    all.done
+}
+
+/// The sentence of `sentences` (in order, covering their paragraph) that
+/// holds `pos`: the last one when `pos` lies past them all.
+fn sentence_at(sentences: &[Range<usize>], pos: usize) -> Option<Range<usize>> {
+    let i = sentences.partition_point(|s| s.end <= pos);
+    sentences.get(i).or(sentences.last()).cloned()
 }
 
 /// Segmenting from a sure sentence start is worth it when it skips at least

@@ -49,7 +49,7 @@ use regex_automata::nfa::thompson;
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, Hir, Look, Repetition};
 
 use super::common_words::COMMON_WORDS;
-use super::terms::{AtomTerm, is_word};
+use super::terms::{AtomTerm, ends_inside_word, is_word, starts_on_boundary};
 use super::{AtomId, Clause};
 
 /// Most words whose check [`Gate::may_be_term_word_cached`] keeps per thread.
@@ -113,15 +113,7 @@ impl Gate {
         // A term both open and closed counts as open.
         chosen_terms.sort_unstable_by_key(|t| (t.text, !t.open));
         chosen_terms.dedup_by_key(|t| t.text);
-        let mut uses: HashMap<&str, usize> = HashMap::new();
-        for t in vocabulary {
-            let mut ps = pieces_of(t);
-            ps.sort_unstable();
-            ps.dedup();
-            for p in ps {
-                *uses.entry(p).or_default() += 1;
-            }
-        }
+        let uses = piece_uses(vocabulary.iter().map(String::as_str));
         let mut fragments: BTreeSet<(String, bool)> = BTreeSet::new();
         let mut term_words: HashSet<String> = HashSet::new();
         let mut open_words: HashSet<String> = HashSet::new();
@@ -300,14 +292,24 @@ impl Gate {
     pub fn folded_may_match(&self, folded: &str) -> bool {
         let b = folded.as_bytes();
         self.terms.find_overlapping_iter(folded).any(|m| {
-            let (s, e) = (m.start(), m.end());
-            (s == 0 || !is_word(b[s - 1]) || !is_word(b[s]))
-                && (self.open[m.pattern().as_usize()]
-                    || e == b.len()
-                    || !is_word(b[e])
-                    || !is_word(b[e - 1]))
+            starts_on_boundary(b, m.start())
+                && (self.open[m.pattern().as_usize()] || !ends_inside_word(b, m.end()))
         })
     }
+}
+
+/// The raw spellings the gate's pattern gives a folded apostrophe and a
+/// folded double quote. The curly ones are therefore not risky characters
+/// (see [`risky_chars`]); other quotes that fold into these are.
+const APOSTROPHES: [&str; 2] = ["'", "\u{2019}"];
+const QUOTES: [&str; 3] = ["\"", "\u{201C}", "\u{201D}"];
+
+/// Whether `c` is a non-ASCII spelling the gate's pattern knows.
+fn is_spelled_quote(c: char) -> bool {
+    APOSTROPHES
+        .iter()
+        .chain(&QUOTES)
+        .any(|s| s.chars().eq(std::iter::once(c)))
 }
 
 /// The pattern that finds any of the folded `fragments` (each with whether
@@ -338,15 +340,19 @@ fn fragments_hir<'f>(fragments: impl IntoIterator<Item = (&'f str, bool)>) -> Hi
                 .collect(),
         )
     };
+    let separators: Vec<(u8, u8)> = (0..=127u8)
+        .filter(|b| crate::normalize::is_ascii_separator(*b))
+        .map(|b| (b, b))
+        .collect();
     let spelling = |c: char| match c {
         ' ' => Hir::repetition(Repetition {
             min: 1,
             max: None,
             greedy: true,
-            sub: Box::new(bytes(&[(b'\t', b'\r'), (b' ', b' '), (b'-', b'-')])),
+            sub: Box::new(bytes(&separators)),
         }),
-        '\'' => either(&["'", "\u{2019}"]),
-        '"' => either(&["\"", "\u{201C}", "\u{201D}"]),
+        '\'' => either(&APOSTROPHES),
+        '"' => either(&QUOTES),
         c if c.is_ascii_alphabetic() => {
             let (l, u) = (c.to_ascii_lowercase() as u8, c.to_ascii_uppercase() as u8);
             bytes(&[(l, l), (u, u)])
@@ -482,6 +488,20 @@ fn pieces_of(term: &str) -> Vec<&str> {
     term.split(' ').filter(|p| !p.is_empty()).collect()
 }
 
+/// How many terms of `vocabulary` each piece is used by.
+fn piece_uses<'v>(vocabulary: impl Iterator<Item = &'v str>) -> HashMap<&'v str, usize> {
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for t in vocabulary {
+        let mut ps = pieces_of(t);
+        ps.sort_unstable();
+        ps.dedup();
+        for p in ps {
+            *uses.entry(p).or_default() += 1;
+        }
+    }
+    uses
+}
+
 /// The words of a folded term or text: runs of ASCII letters and digits.
 fn words_of(t: &str) -> impl Iterator<Item = &str> {
     t.split(|c: char| !c.is_ascii_alphanumeric())
@@ -537,10 +557,10 @@ fn is_distinctive(piece: &str, uses: &HashMap<&str, usize>) -> bool {
 }
 
 /// The non-ASCII characters of `text` other than the curly quotes that
-/// [`raw_pattern`] spells ("é", "ß", "北", "€", "…", "‘", a non-breaking
-/// space), and each `_` next to a letter or digit, by position; `None` when `text` has an invisible character (a
-/// soft hyphen or zero-width space joins the words around it, so the raw
-/// words are not the folded ones).
+/// [`fragments_hir`] spells ("é", "ß", "北", "€", "…", "‘", a non-breaking
+/// space), and each `_` next to a letter or digit, by position; `None` when
+/// `text` has an invisible character (a soft hyphen or zero-width space
+/// joins the words around it, so the raw words are not the folded ones).
 fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
     let bytes = text.as_bytes();
     let mut out: Vec<Range<usize>> = memchr::memchr_iter(b'_', bytes)
@@ -559,13 +579,10 @@ fn risky_chars(text: &str) -> Option<Vec<Range<usize>>> {
     while let Some(at) = next_non_ascii(bytes, i) {
         let c = text[at..].chars().next()?;
         let end = at + c.len_utf8();
-        if matches!(
-            c,
-            '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}'
-        ) {
+        if crate::normalize::is_invisible(c) {
             return None;
         }
-        if !matches!(c, '\u{2019}' | '\u{201C}' | '\u{201D}') {
+        if !is_spelled_quote(c) {
             out.push(at..end);
         }
         i = end;
@@ -630,12 +647,7 @@ mod tests {
     use super::*;
 
     fn fragment_of(text: &str, open: bool, vocabulary: &[&str]) -> (String, bool) {
-        let mut uses = HashMap::new();
-        for t in vocabulary {
-            for p in pieces_of(t) {
-                *uses.entry(p).or_default() += 1;
-            }
-        }
+        let uses = piece_uses(vocabulary.iter().copied());
         let term = AtomTerm {
             text,
             named: true,

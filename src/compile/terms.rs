@@ -401,11 +401,10 @@ impl Matcher {
             let text = norm.as_str().as_bytes();
             for m in ac.find_overlapping_iter(text) {
                 let (s, e) = (m.start(), m.end());
-                let left_ok = s == 0 || !is_word(text[s - 1]) || !is_word(text[s]);
-                if !left_ok {
+                if !starts_on_boundary(text, s) {
                     continue;
                 }
-                let right_word = e < text.len() && is_word(text[e]) && is_word(text[e - 1]);
+                let right_word = ends_inside_word(text, e);
                 let mut span = None;
                 for r in self.refs[base + m.pattern().as_usize()].iter() {
                     if right_word && !r.inflect {
@@ -446,6 +445,18 @@ fn is_named(term: &str) -> bool {
 /// of ASCII letters and digits).
 pub(crate) fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric()
+}
+
+/// Whether a term matched in folded `text` from byte `s` starts a word there
+/// (or starts with a byte that is not part of a word).
+pub(crate) fn starts_on_boundary(text: &[u8], s: usize) -> bool {
+    s == 0 || !is_word(text[s - 1]) || !is_word(text[s])
+}
+
+/// Whether a term matched in folded `text` up to byte `e` stops inside a
+/// word (only a term with a trailing `*` may).
+pub(crate) fn ends_inside_word(text: &[u8], e: usize) -> bool {
+    e < text.len() && is_word(text[e]) && is_word(text[e - 1])
 }
 
 #[cfg(test)]

@@ -444,14 +444,10 @@ static LEGAL_FORM_SET: WordSet = WordSet::new(|| LEGAL_FORMS.split_whitespace().
 static QUALIFIER_SET: WordSet = WordSet::new(|| QUALIFIERS.split_whitespace().collect());
 static KOREAN_SURNAME_SET: WordSet = WordSet::new(|| KOREAN_SURNAMES.split_whitespace().collect());
 
-/// Whether `word` is in `list`.
-fn in_list(list: &WordSet, word: &str) -> bool {
-    list.contains(word)
-}
-
 fn is_generic(word: &str) -> bool {
     let w = without_apostrophes(word);
-    in_list(&GENERIC_WORDS, &w) || (w.ends_with('s') && in_list(&GENERIC_WORDS, &w[..w.len() - 1]))
+    GENERIC_WORDS.contains(w.as_str())
+        || (w.ends_with('s') && GENERIC_WORDS.contains(&w[..w.len() - 1]))
 }
 
 fn legal_key(token: &str) -> String {
@@ -483,7 +479,7 @@ fn needs_context(kind: PartyKind, folded: &str) -> bool {
                 .copied()
                 .filter(|w| {
                     let k = legal_key(w);
-                    !in_list(&STOPWORD_SET, &k) && !in_list(&LEGAL_FORM_SET, &k)
+                    !STOPWORD_SET.contains(k.as_str()) && !LEGAL_FORM_SET.contains(k.as_str())
                 })
                 .collect();
             content.len() <= 3
@@ -533,7 +529,7 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
             n -= 3;
         } else if ends_with(n, &["joint", "venture"]) || ends_with(n, &["general", "bureau"]) {
             n -= 2;
-        } else if in_list(&LEGAL_FORM_SET, &keys[n - 1]) {
+        } else if LEGAL_FORM_SET.contains(keys[n - 1].as_str()) {
             n -= 1;
         } else {
             break;
@@ -543,7 +539,10 @@ fn strip_legal(s: &str) -> Option<(String, String)> {
         return None;
     }
     let legal_only = n;
-    while n > 0 && (in_list(&QUALIFIER_SET, &keys[n - 1]) || in_list(&STOPWORD_SET, &keys[n - 1])) {
+    while n > 0
+        && (QUALIFIER_SET.contains(keys[n - 1].as_str())
+            || STOPWORD_SET.contains(keys[n - 1].as_str()))
+    {
         n -= 1;
     }
     let join = |k: usize| {
@@ -746,7 +745,7 @@ impl Person {
             family: family.to_owned(),
             given: given.join(" "),
         };
-        let surname = |t: &str| !hyphen(t) && in_list(&KOREAN_SURNAME_SET, &key(t));
+        let surname = |t: &str| !hyphen(t) && KOREAN_SURNAME_SET.contains(key(t).as_str());
         let last = tokens.len() - 1;
         if tokens.len() == 2 {
             let (a, b) = (tokens[0], tokens[1]);
